@@ -1,0 +1,17 @@
+import { Account } from './account.entity';
+import { CampaignRecipient } from './campaign-recipient.entity';
+import { Contact } from './contact.entity';
+import { SmsCampaign } from './sms-campaign.entity';
+import { SmsMessage } from './sms-message.entity';
+import { SmsTemplate } from './sms-template.entity';
+import { User } from './user.entity';
+
+export const ALL_ENTITIES = [
+  Account,
+  CampaignRecipient,
+  Contact,
+  SmsCampaign,
+  SmsMessage,
+  SmsTemplate,
+  User,
+];

@@ -1,0 +1,49 @@
+import { Column, DeleteDateColumn, Entity, Index } from 'typeorm';
+import { CreatedAtColumn, DATETIME, IdColumn, UpdatedAtColumn } from './columns';
+import type { RecordModule } from './record-module';
+
+export enum CampaignStatus {
+  Draft = 'draft',
+  /** "Generate all SMS Messages": waiting for the scheduler to expand it. */
+  GenerateAll = 'generate_all',
+  Generating = 'generating',
+  InProgress = 'in_progress',
+  Completed = 'completed',
+  Cancelled = 'cancelled',
+}
+
+export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = Object.values(CampaignStatus);
+
+@Entity({ name: 'sms_campaigns' })
+@Index('idx_sms_campaigns_status', ['status'])
+export class SmsCampaign {
+  @IdColumn()
+  id!: string;
+
+  @Column({ type: 'varchar', length: 150 })
+  name!: string;
+
+  @Column({ ...DATETIME })
+  send_date!: Date;
+
+  @Column({ type: 'varchar', length: 20 })
+  module!: RecordModule;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  template_id!: string | null;
+
+  @Column({ type: 'varchar', length: 20 })
+  status!: CampaignStatus;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  created_by_user_id!: string | null;
+
+  @CreatedAtColumn()
+  created_at!: Date;
+
+  @UpdatedAtColumn()
+  updated_at!: Date;
+
+  @DeleteDateColumn({ ...DATETIME, name: 'deleted_at', nullable: true })
+  deleted_at!: Date | null;
+}

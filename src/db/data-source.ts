@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
+import { ALL_ENTITIES } from '../../entities';
+import { ALL_MIGRATIONS } from './migrations';
+
+export type DatabaseEngine = 'sqlite' | 'mysql';
+
+export function engineOf(databaseUrl: string): DatabaseEngine {
+  return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'mysql';
+}
+
+/** `sqlite:./data/x.sqlite`, `sqlite:/abs/x.sqlite` or `sqlite::memory:` → a path for better-sqlite3. */
+function sqlitePath(databaseUrl: string): string {
+  const path = databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  if (path === '') {
+    throw new Error(
+      `DATABASE_URL '${databaseUrl}' has no file path (e.g. sqlite:./data/crm-sms.sqlite)`,
+    );
+  }
+  return path === ':memory:' ? path : resolve(path);
+}
+
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  const common = {
+    entities: ALL_ENTITIES,
+    migrations: ALL_MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    logging: false,
+  } as const;
+
+  if (engineOf(databaseUrl) === 'sqlite') {
+    const database = sqlitePath(databaseUrl);
+    if (database !== ':memory:') {
+      mkdirSync(dirname(database), { recursive: true });
+    }
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database,
+      // WAL lets the web server read while the scheduler writes; busy_timeout makes writers wait
+      // for each other instead of failing with SQLITE_BUSY.
+      prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('synchronous = NORMAL');
+      },
+    };
+  }
+
+  const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
+  return {
+    ...common,
+    type: 'mysql',
+    host: url.hostname || 'localhost',
+    port: url.port ? Number(url.port) : 3306,
+    username: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')),
+    socketPath: url.searchParams.get('socketPath') ?? undefined,
+    charset: 'utf8mb4_unicode_ci',
+    // Dates are stored and read as UTC whatever the server's time zone.
+    timezone: 'Z',
+    extra: { connectionLimit: Number(url.searchParams.get('connectionLimit') ?? 10) },
+  };
+}
+
+export function createDataSource(databaseUrl: string): DataSource {
+  return new DataSource(dataSourceOptions(databaseUrl));
+}
