@@ -67,3 +67,9 @@ export function queryObject(req: Request): Record<string, string> {
   }
   return out;
 }
+
+/** A named route parameter as a string (Express types allow arrays for wildcard segments). */
+export function param(req: Request, name: string): string {
+  const value = (req.params as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(value) ? value.join('/') : (value ?? '');
+}

@@ -1,0 +1,51 @@
+import express from 'express';
+import type { Express } from 'express';
+import type { AppConfig } from './config/config';
+import { authenticate } from './http/auth.middleware';
+import { createErrorHandler, notFoundHandler } from './http/error-handler';
+import { recordRoutes } from './http/records.routes';
+import { smsCampaignRoutes } from './http/sms-campaigns.routes';
+import { smsMessageRoutes } from './http/sms-messages.routes';
+import { smsTemplateRoutes } from './http/sms-templates.routes';
+import { userRoutes } from './http/users.routes';
+import { AccountDto, ContactDto } from './http/dtos/record.dto';
+import { presentAccount, presentContact } from './http/presenters';
+import type { Logger } from './logger';
+import type { Services } from './services';
+
+export function createApp(services: Services, config: AppConfig, logger: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.get('/health', async (_req, res) => {
+    try {
+      await services.dataSource.query('SELECT 1');
+      res.json({ status: 'ok' });
+    } catch (error) {
+      logger.error('health check failed', { error: String(error) });
+      res.status(503).json({ status: 'unavailable', error: 'the database does not answer' });
+    }
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: config.bodyLimit, strict: true }));
+  api.use(authenticate(services.users));
+  api.use(
+    '/contacts',
+    recordRoutes(services, services.contacts, ContactDto, presentContact, 'last_name'),
+  );
+  api.use(
+    '/accounts',
+    recordRoutes(services, services.accounts, AccountDto, presentAccount, 'name'),
+  );
+  api.use('/sms-templates', smsTemplateRoutes(services));
+  api.use('/sms-campaigns', smsCampaignRoutes(services));
+  api.use('/users', userRoutes(services));
+  api.use('/', smsMessageRoutes(services));
+  app.use('/api', api);
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,44 @@
+import type { DataSource } from 'typeorm';
+import { RecordModule } from '../../entities/record-module';
+import type { AppConfig } from '../config/config';
+import { SmsTemplateEngine } from '../domain/sms-template-engine';
+import { AccountService, ContactService } from './record.service';
+import type { CrmRecord, RecordService } from './record.service';
+import { SmsCampaignService } from './sms-campaign.service';
+import { SmsComposer } from './sms-composer.service';
+import { SmsMessageService } from './sms-message.service';
+import { SmsTemplateService } from './sms-template.service';
+import { UserService } from './user.service';
+
+/** Every service, wired once; the API, the scheduler and the CLI tools share them. */
+export interface Services {
+  dataSource: DataSource;
+  contacts: ContactService;
+  accounts: AccountService;
+  records: (module: RecordModule) => RecordService<CrmRecord>;
+  users: UserService;
+  templates: SmsTemplateService;
+  composer: SmsComposer;
+  messages: SmsMessageService;
+  campaigns: SmsCampaignService;
+}
+
+export function createServices(dataSource: DataSource, config: AppConfig): Services {
+  const contacts = new ContactService(dataSource);
+  const accounts = new AccountService(dataSource);
+  const records = (module: RecordModule): RecordService<CrmRecord> =>
+    (module === RecordModule.Contacts ? contacts : accounts) as RecordService<CrmRecord>;
+  const templates = new SmsTemplateService(dataSource, new SmsTemplateEngine());
+  const composer = new SmsComposer(dataSource, templates);
+  return {
+    dataSource,
+    contacts,
+    accounts,
+    records,
+    users: new UserService(dataSource),
+    templates,
+    composer,
+    messages: new SmsMessageService(dataSource, composer, config.smsMaxSegments),
+    campaigns: new SmsCampaignService(dataSource, records),
+  };
+}
