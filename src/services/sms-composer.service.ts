@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Account } from '../../entities/account.entity';
-import { Contact } from '../../entities/contact.entity';
+import type { Contact } from '../../entities/contact.entity';
 import { RecordModule } from '../../entities/record-module';
 import { countSegments } from '../domain/sms-segments';
 import type { SegmentCount } from '../domain/sms-segments';

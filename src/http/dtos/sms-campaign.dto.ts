@@ -10,8 +10,10 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { RECORD_MODULES, RecordModule } from '../../../entities/record-module';
-import { CAMPAIGN_STATUSES, CampaignStatus } from '../../../entities/sms-campaign.entity';
+import type { RecordModule } from '../../../entities/record-module';
+import { RECORD_MODULES } from '../../../entities/record-module';
+import type { CampaignStatus } from '../../../entities/sms-campaign.entity';
+import { CAMPAIGN_STATUSES } from '../../../entities/sms-campaign.entity';
 import { MAX_RECIPIENT_IDS_PER_REQUEST } from '../../services/sms-campaign.service';
 import { IsIsoDateTime, OptionalNotNull } from './validators';
 

@@ -1,5 +1,6 @@
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import { RECORD_MODULES, RecordModule } from '../../../entities/record-module';
+import type { RecordModule } from '../../../entities/record-module';
+import { RECORD_MODULES } from '../../../entities/record-module';
 import { MAX_BODY_LENGTH } from './sms-message.dto';
 import { OptionalNotNull } from './validators';
 

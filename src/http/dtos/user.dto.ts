@@ -1,5 +1,6 @@
 import { IsBoolean, IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import { USER_ROLES, UserRole } from '../../../entities/user.entity';
+import type { UserRole } from '../../../entities/user.entity';
+import { USER_ROLES } from '../../../entities/user.entity';
 import { OptionalNotNull } from './validators';
 
 const ROLE_MESSAGE = { message: `role must be one of ${USER_ROLES.join(', ')}` };
