@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TestApp } from '../support/test-app';
+import type { Json, TestApp } from '../support/test-app';
 
 let counter = 0;
 
@@ -13,8 +13,7 @@ export function uniqueMobile(): string {
 export async function createContact(
   app: TestApp,
   fields: Record<string, unknown> = {},
-): Promise<Record<string, any>> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+): Promise<Json> {
   const res = await app.post('/api/contacts', {
     first_name: 'Ada',
     last_name: 'Lovelace',
@@ -31,8 +30,7 @@ export async function createContact(
 export async function createAccount(
   app: TestApp,
   fields: Record<string, unknown> = {},
-): Promise<Record<string, any>> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+): Promise<Json> {
   const res = await app.post('/api/accounts', {
     name: 'Acme SARL',
     phone_office: uniqueMobile(),
@@ -48,8 +46,7 @@ export async function createAccount(
 export async function createTemplate(
   app: TestApp,
   fields: Record<string, unknown> = {},
-): Promise<Record<string, any>> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+): Promise<Json> {
   const res = await app.post('/api/sms-templates', {
     name: 'Greeting',
     module: 'contacts',

@@ -11,6 +11,10 @@ import type { RunningServer } from '../../src/server';
 
 export type Engine = 'sqlite' | 'mariadb';
 
+// Tests read arbitrary JSON answers; typing each shape would add noise, not safety.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 /**
@@ -55,9 +59,8 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   };
 }
 
-export interface ApiResponse<T = any> {
+export interface ApiResponse<T = Json> {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
   body: T;
   headers: Headers;
 }
@@ -94,7 +97,7 @@ export class TestApp {
     return this.server.url;
   }
 
-  async request<T = any>( // eslint-disable-line @typescript-eslint/no-explicit-any
+  async request<T = Json>(
     method: string,
     path: string,
     body?: unknown,
@@ -124,20 +127,16 @@ export class TestApp {
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
 
-  get<T = any>(path: string, options?: RequestOptions) {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
+  get<T = Json>(path: string, options?: RequestOptions) {
     return this.request<T>('GET', path, undefined, options);
   }
-  post<T = any>(path: string, body?: unknown, options?: RequestOptions) {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
+  post<T = Json>(path: string, body?: unknown, options?: RequestOptions) {
     return this.request<T>('POST', path, body, options);
   }
-  patch<T = any>(path: string, body?: unknown, options?: RequestOptions) {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
+  patch<T = Json>(path: string, body?: unknown, options?: RequestOptions) {
     return this.request<T>('PATCH', path, body, options);
   }
-  delete<T = any>(path: string, options?: RequestOptions) {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
+  delete<T = Json>(path: string, options?: RequestOptions) {
     return this.request<T>('DELETE', path, undefined, options);
   }
 
