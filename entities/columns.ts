@@ -2,10 +2,11 @@ import { CreateDateColumn, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 
 /**
- * Column helpers shared by every entity. Millisecond precision keeps "newest first" stable on
- * MySQL (plain DATETIME drops milliseconds); SQLite ignores the precision.
+ * Column helpers shared by every entity. Sub-second precision keeps "newest first" stable on
+ * MySQL (plain DATETIME drops milliseconds); 6 matches TypeORM's CURRENT_TIMESTAMP(6) defaults
+ * for created/updated columns. SQLite ignores the precision.
  */
-export const DATETIME = { type: 'datetime', precision: 3 } as const;
+export const DATETIME = { type: 'datetime', precision: 6 } as const;
 
 export function newId(): string {
   return randomUUID();

@@ -50,10 +50,13 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     };
   }
 
+  // TypeORM reads MariaDB's catalogue slightly differently from MySQL's (quoted defaults), so
+  // mariadb:// selects its MariaDB dialect; the wire protocol and driver (mysql2) are the same.
+  const mariadb = databaseUrl.startsWith('mariadb:');
   const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
   return {
     ...common,
-    type: 'mysql',
+    type: mariadb ? 'mariadb' : 'mysql',
     host: url.hostname || 'localhost',
     port: url.port ? Number(url.port) : 3306,
     username: decodeURIComponent(url.username),
@@ -69,4 +72,9 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
 
 export function createDataSource(databaseUrl: string): DataSource {
   return new DataSource(dataSourceOptions(databaseUrl));
+}
+
+/** True on MySQL and MariaDB (row locks, SKIP LOCKED); false on SQLite. */
+export function isMysqlFamily(dataSource: DataSource): boolean {
+  return dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb';
 }

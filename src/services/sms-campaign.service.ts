@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { In } from 'typeorm';
+import { isMysqlFamily } from '../db/data-source';
 import { CampaignRecipient, RecipientStatus } from '../../entities/campaign-recipient.entity';
 import { newId } from '../../entities/columns';
 import type { RecordModule } from '../../entities/record-module';
@@ -373,7 +374,7 @@ export class SmsCampaignService {
    * writers anyway), so "Generate all" cannot slip in while recipients are being added.
    */
   private async lockDraft(manager: EntityManager, campaign: SmsCampaign, action: string) {
-    const mysql = this.dataSource.options.type === 'mysql';
+    const mysql = isMysqlFamily(this.dataSource);
     const current = await manager.getRepository(SmsCampaign).findOne({
       where: { id: campaign.id },
       ...(mysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),

@@ -50,7 +50,8 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
   await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
   return {
-    url: `${adminUrl}/${name}`,
+    // mariadb:// selects TypeORM's MariaDB dialect, as a production MariaDB deployment would.
+    url: `${adminUrl.replace(/^mysql:/, 'mariadb:')}/${name}`,
     drop: async () => {
       const conn = await createConnection(adminUrl);
       await conn.query(`DROP DATABASE IF EXISTS ${name}`);

@@ -25,7 +25,7 @@ const text = (name: string, length: number, nullable = true): TableColumnOptions
 const datetime = (name: string, nullable = false): TableColumnOptions => ({
   name,
   type: 'datetime',
-  precision: 3,
+  precision: 6,
   isNullable: nullable,
 });
 const flag = (name: string, value: boolean): TableColumnOptions => ({
@@ -33,10 +33,6 @@ const flag = (name: string, value: boolean): TableColumnOptions => ({
   type: 'boolean',
   default: value ? 1 : 0,
 });
-const timestamps = (): TableColumnOptions[] => [
-  { ...datetime('created_at'), default: 'CURRENT_TIMESTAMP(3)' },
-  { ...datetime('updated_at'), default: 'CURRENT_TIMESTAMP(3)' },
-];
 
 export class InitialSchema1764000000000 implements MigrationInterface {
   name = 'InitialSchema1764000000000';
@@ -45,8 +41,11 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     const sqlite = queryRunner.connection.driver.options.type === 'better-sqlite3';
     // The defaults TypeORM gives create/update date columns on each engine. The application sets
     // created_at itself (with milliseconds) wherever ordering matters.
-    const now = sqlite ? "datetime('now')" : 'CURRENT_TIMESTAMP(3)';
-    const stamps = (): TableColumnOptions[] => timestamps().map((c) => ({ ...c, default: now }));
+    const now = sqlite ? "datetime('now')" : 'CURRENT_TIMESTAMP(6)';
+    const stamps = (): TableColumnOptions[] => [
+      { ...datetime('created_at'), default: now },
+      { ...datetime('updated_at'), default: now, onUpdate: sqlite ? undefined : now },
+    ];
 
     await queryRunner.createTable(
       new Table({
