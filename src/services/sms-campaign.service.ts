@@ -8,6 +8,7 @@ import { CampaignStatus, SmsCampaign } from '../../entities/sms-campaign.entity'
 import { SmsMessage, SmsStatus } from '../../entities/sms-message.entity';
 import { SmsTemplate } from '../../entities/sms-template.entity';
 import { conflict, fieldError, notFound, validationFailed } from '../errors/domain-error';
+import { definedOnly } from './defined-only';
 import { offsetOf } from './pagination';
 import type { Page, PageRequest } from './pagination';
 import { applyRecordFilter } from './record-filter';
@@ -145,7 +146,7 @@ export class SmsCampaignService {
   }
 
   async update(id: string, changes: CampaignChanges): Promise<SmsCampaign> {
-    const { status, ...fields } = changes;
+    const { status, ...fields } = definedOnly(changes);
     const campaign = await this.get(id);
     if (Object.keys(fields).length > 0) {
       if (campaign.status !== CampaignStatus.Draft) {
@@ -165,7 +166,7 @@ export class SmsCampaignService {
         throw conflict(`campaign '${campaign.name}' left draft while it was being edited`);
       }
     }
-    if (status !== undefined && status !== campaign.status) {
+    if (status !== undefined) {
       await this.changeStatus(campaign, status);
     }
     return this.get(id);
@@ -363,8 +364,11 @@ export class SmsCampaignService {
       .setParameters({ campaignId: campaign.id, pending: RecipientStatus.Pending, now });
     narrow(select);
     const [sql, parameters] = select.getQueryAndParameters();
+    // Columns are matched by alias through a derived table: TypeORM does not promise to keep
+    // the order of the select list.
     await manager.query(
-      `INSERT INTO sms_campaign_recipients (campaign_id, record_id, status, created_at, updated_at) ${sql}`,
+      `INSERT INTO sms_campaign_recipients (campaign_id, record_id, status, created_at, updated_at)
+       SELECT s.campaign_id, s.record_id, s.status, s.created_at, s.updated_at FROM (${sql}) s`,
       parameters,
     );
   }

@@ -5,6 +5,7 @@ import { SmsTemplate } from '../../entities/sms-template.entity';
 import { SmsTemplateEngine } from '../domain/sms-template-engine';
 import type { CompiledTemplate } from '../domain/sms-template-engine';
 import { notFound, validationFailed } from '../errors/domain-error';
+import { definedOnly } from './defined-only';
 import { likeContains } from './record-filter';
 import { offsetOf } from './pagination';
 import type { Page, PageRequest } from './pagination';
@@ -80,8 +81,9 @@ export class SmsTemplateService {
 
   async update(id: string, changes: Partial<TemplateInput>): Promise<SmsTemplate> {
     const current = await this.get(id);
-    const next = { ...current, ...changes };
-    if (changes.body !== undefined || changes.module !== undefined) {
+    const given = definedOnly(changes);
+    const next = { ...current, ...given };
+    if (given.body !== undefined || given.module !== undefined) {
       this.compile(next.body, next.module);
     }
     await this.repo.update(

@@ -368,11 +368,11 @@ describeEachEngine('SMS templates API', (engine) => {
         expect(created.status).toBe(201);
         const patched = await app.patch(
           `/api/sms-templates/${created.body.id}`,
-          { body: 'Hey {{ contact.first_name }}' },
+          { name: 'Managed again' },
           { token },
         );
         expect(patched.status).toBe(200);
-        expect(patched.body.body).toBe('Hey {{ contact.first_name }}');
+        expect(patched.body.name).toBe('Managed again');
         expect((await app.delete(`/api/sms-templates/${created.body.id}`, { token })).status).toBe(
           204,
         );
