@@ -29,8 +29,9 @@ export function createApp(services: Services, config: AppConfig, logger: Logger)
   });
 
   const api = express.Router();
-  api.use(express.json({ limit: config.bodyLimit, strict: true }));
+  // Authenticate before reading the body: an anonymous caller learns nothing but 401.
   api.use(authenticate(services.users));
+  api.use(express.json({ limit: config.bodyLimit, strict: true }));
   api.use(
     '/contacts',
     recordRoutes(services, services.contacts, ContactDto, presentContact, 'last_name'),

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { createApp } from './app';
 import type { AppConfig } from './config/config';
 import { createDataSource } from './db/data-source';
+import { installTransactionGate } from './db/transactions';
 import { Logger } from './logger';
 import { createServices } from './services';
 import type { Services } from './services';
@@ -21,6 +22,7 @@ export interface RunningServer {
 export async function openDatabase(config: AppConfig, logger: Logger): Promise<DataSource> {
   const dataSource = createDataSource(config.databaseUrl);
   await dataSource.initialize();
+  installTransactionGate(dataSource);
   const applied = await dataSource.runMigrations({ transaction: 'each' });
   for (const migration of applied) {
     logger.info('migration applied', { name: migration.name });

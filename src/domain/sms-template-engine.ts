@@ -151,10 +151,14 @@ function pickStrings(source: object, names: string[]): Record<string, string> {
   return out;
 }
 
+const SYNTAX_ERRORS = new Set(['ParseError', 'TokenizationError']);
+
 export function describeLiquidError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // liquidjs appends ", line:1, col:5" to parse errors; say it the way a person reads it.
   const where = /line:(\d+), col:(\d+)/.exec(message);
   const head = message.split(', line:')[0].replace(/^\w+Error: /, '');
-  return where ? `Liquid syntax error at line ${where[1]}, column ${where[2]}: ${head}` : head;
+  const name = error instanceof Error ? error.name : '';
+  const kind = SYNTAX_ERRORS.has(name) ? 'Liquid syntax error' : 'Liquid error';
+  return where ? `${kind} at line ${where[1]}, column ${where[2]}: ${head}` : head;
 }

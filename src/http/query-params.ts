@@ -63,7 +63,8 @@ export class QueryParams {
     }
     if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
       const day = new Date(value + 'T00:00:00.000Z');
-      if (!Number.isNaN(day.getTime())) {
+      // Date rolls 2026-02-30 over to 2 March; a day that does not exist is refused instead.
+      if (!Number.isNaN(day.getTime()) && day.toISOString().startsWith(value)) {
         return endOfDay ? new Date(day.getTime() + 86_400_000 - 1) : day;
       }
     }

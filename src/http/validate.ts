@@ -42,18 +42,24 @@ export function parseDto<T extends object>(dtoClass: ClassConstructor<T>, input:
   return dto;
 }
 
-/** The JSON body of a POST/PATCH, refusing requests that are not JSON at all. */
+/**
+ * The JSON body of a POST/PATCH. No body at all reads as `{}` (so required fields are named by
+ * validation); a body that is not JSON is refused.
+ */
 export function jsonBody(req: Request): unknown {
-  if (req.body === undefined) {
-    if (!req.is('application/json')) {
-      throw new DomainError(
-        ErrorCode.UnsupportedMediaType,
-        'send the request body as JSON with Content-Type: application/json',
-      );
-    }
-    return {};
+  if (req.body !== undefined) {
+    return req.body;
   }
-  return req.body;
+  const length = req.get('content-length');
+  const hasBody =
+    req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
+  if (hasBody) {
+    throw new DomainError(
+      ErrorCode.UnsupportedMediaType,
+      'send the request body as JSON with Content-Type: application/json',
+    );
+  }
+  return {};
 }
 
 /** Query strings arrive as strings (or arrays when repeated); refuse repeats explicitly. */

@@ -1,3 +1,4 @@
+import { inTransaction } from '../db/transactions';
 import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { In } from 'typeorm';
 import { isMysqlFamily } from '../db/data-source';
@@ -145,39 +146,47 @@ export class SmsCampaignService {
     return { data, total, ...page };
   }
 
+  /**
+   * Edits a draft and/or changes the status, all in one transaction: a status change that is
+   * refused leaves the other edits of the same request unsaved too.
+   */
   async update(id: string, changes: CampaignChanges): Promise<SmsCampaign> {
     const { status, ...fields } = definedOnly(changes);
-    const campaign = await this.get(id);
-    if (Object.keys(fields).length > 0) {
-      if (campaign.status !== CampaignStatus.Draft) {
-        throw conflict(
-          `campaign '${campaign.name}' is ${campaign.status}; only a draft campaign can be edited`,
-        );
+    await inTransaction(this.dataSource, async (manager) => {
+      const campaign = await this.lock(manager, id);
+      if (Object.keys(fields).length > 0) {
+        if (campaign.status !== CampaignStatus.Draft) {
+          throw conflict(
+            `campaign '${campaign.name}' is ${campaign.status}; only a draft campaign can be edited`,
+          );
+        }
+        if (fields.template_id) {
+          await this.checkTemplate(fields.template_id, campaign.module, manager);
+        }
+        const values: Partial<SmsCampaign> = { ...fields, updated_at: new Date() };
+        if (fields.name !== undefined) {
+          values.name = fields.name.trim();
+        }
+        await manager.getRepository(SmsCampaign).update({ id }, values);
+        Object.assign(campaign, values);
       }
-      if (fields.template_id) {
-        await this.checkTemplate(fields.template_id, campaign.module);
+      if (status !== undefined) {
+        await this.changeStatus(manager, campaign, status);
       }
-      const values: Partial<SmsCampaign> = { ...fields, updated_at: new Date() };
-      if (fields.name !== undefined) {
-        values.name = fields.name.trim();
-      }
-      const result = await this.repo.update({ id, status: CampaignStatus.Draft }, values);
-      if (!result.affected) {
-        throw conflict(`campaign '${campaign.name}' left draft while it was being edited`);
-      }
-    }
-    if (status !== undefined) {
-      await this.changeStatus(campaign, status);
-    }
+    });
     return this.get(id);
   }
 
-  private async changeStatus(campaign: SmsCampaign, status: CampaignStatus): Promise<void> {
+  private async changeStatus(
+    manager: EntityManager,
+    campaign: SmsCampaign,
+    status: CampaignStatus,
+  ): Promise<void> {
     switch (status) {
       case CampaignStatus.GenerateAll:
-        return this.startGeneration(campaign);
+        return this.startGeneration(manager, campaign);
       case CampaignStatus.Cancelled:
-        return this.cancel(campaign);
+        return this.cancel(manager, campaign);
       case CampaignStatus.Draft:
       case CampaignStatus.Generating:
       case CampaignStatus.InProgress:
@@ -189,50 +198,49 @@ export class SmsCampaignService {
   }
 
   /** "Generate all SMS Messages": only from draft, with a usable template and recipients. */
-  private async startGeneration(campaign: SmsCampaign): Promise<void> {
+  private async startGeneration(manager: EntityManager, campaign: SmsCampaign): Promise<void> {
     if (campaign.status !== CampaignStatus.Draft) {
       throw conflict(`campaign '${campaign.name}' is ${campaign.status}, not draft`);
     }
     if (!campaign.template_id) {
       throw conflict(`campaign '${campaign.name}' has no template; choose one first`);
     }
-    const template = await this.dataSource
+    const template = await manager
       .getRepository(SmsTemplate)
       .findOne({ where: { id: campaign.template_id } });
     if (!template) {
       throw conflict(`the template of campaign '${campaign.name}' was deleted; choose another`);
     }
-    if ((await this.recipientQuery(campaign.id).getCount()) === 0) {
+    if (template.module !== campaign.module) {
+      throw conflict(
+        `template '${template.name}' is now for ${template.module}, but the campaign targets ${campaign.module}`,
+      );
+    }
+    if ((await this.recipientQuery(campaign.id, manager).getCount()) === 0) {
       throw conflict(`campaign '${campaign.name}' has no recipients; add some first`);
     }
-    const result = await this.repo.update(
-      { id: campaign.id, status: CampaignStatus.Draft },
-      { status: CampaignStatus.GenerateAll, updated_at: new Date() },
-    );
-    if (!result.affected) {
-      throw conflict(`campaign '${campaign.name}' left draft meanwhile`);
-    }
+    await manager
+      .getRepository(SmsCampaign)
+      .update(
+        { id: campaign.id, status: CampaignStatus.Draft },
+        { status: CampaignStatus.GenerateAll, updated_at: new Date() },
+      );
   }
 
-  /** Cancels the campaign and every message of it that has not left yet, in one transaction. */
-  private async cancel(campaign: SmsCampaign): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const result = await manager
-        .getRepository(SmsCampaign)
-        .update(
-          { id: campaign.id, status: In([...CANCELLABLE]) },
-          { status: CampaignStatus.Cancelled, updated_at: new Date() },
-        );
-      if (!result.affected) {
-        throw conflict(`campaign '${campaign.name}' is ${campaign.status} and cannot be cancelled`);
-      }
-      await manager
-        .getRepository(SmsMessage)
-        .update(
-          { campaign_id: campaign.id, status: In([SmsStatus.Draft, SmsStatus.SendSms]) },
-          { status: SmsStatus.Cancelled, updated_at: new Date() },
-        );
-    });
+  /** Cancels the campaign and every message of it that has not left yet. */
+  private async cancel(manager: EntityManager, campaign: SmsCampaign): Promise<void> {
+    if (!CANCELLABLE.includes(campaign.status)) {
+      throw conflict(`campaign '${campaign.name}' is ${campaign.status} and cannot be cancelled`);
+    }
+    await manager
+      .getRepository(SmsCampaign)
+      .update({ id: campaign.id }, { status: CampaignStatus.Cancelled, updated_at: new Date() });
+    await manager
+      .getRepository(SmsMessage)
+      .update(
+        { campaign_id: campaign.id, status: In([SmsStatus.Draft, SmsStatus.SendSms]) },
+        { status: SmsStatus.Cancelled, updated_at: new Date() },
+      );
   }
 
   async remove(id: string): Promise<void> {
@@ -256,8 +264,8 @@ export class SmsCampaignService {
     const campaign = await this.get(id);
     this.requireDraft(campaign, 'add recipients');
     const records = this.records(campaign.module);
-    return this.dataSource.transaction(async (manager) => {
-      await this.lockDraft(manager, campaign, 'add recipients');
+    return inTransaction(this.dataSource, async (manager) => {
+      this.requireDraft(await this.lock(manager, id), 'add recipients');
       const before = await this.recipientQuery(id, manager).getCount();
       if ('ids' in selection) {
         const ids = [...new Set(selection.ids)];
@@ -374,19 +382,18 @@ export class SmsCampaignService {
   }
 
   /**
-   * Re-reads the campaign inside the transaction, locked on MySQL/MariaDB (SQLite serialises
-   * writers anyway), so "Generate all" cannot slip in while recipients are being added.
+   * Re-reads the campaign inside a transaction, row-locked on MySQL/MariaDB (SQLite serialises
+   * writers anyway), so concurrent status changes and edits queue up instead of interleaving.
    */
-  private async lockDraft(manager: EntityManager, campaign: SmsCampaign, action: string) {
-    const mysql = isMysqlFamily(this.dataSource);
-    const current = await manager.getRepository(SmsCampaign).findOne({
-      where: { id: campaign.id },
-      ...(mysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+  private async lock(manager: EntityManager, id: string): Promise<SmsCampaign> {
+    const campaign = await manager.getRepository(SmsCampaign).findOne({
+      where: { id },
+      ...(isMysqlFamily(this.dataSource) ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
-    if (!current) {
-      throw notFound('SMS campaign', campaign.id);
+    if (!campaign) {
+      throw notFound('SMS campaign', id);
     }
-    this.requireDraft(current, action);
+    return campaign;
   }
 
   private requireDraft(campaign: SmsCampaign, action: string): void {
@@ -397,8 +404,12 @@ export class SmsCampaignService {
     }
   }
 
-  private async checkTemplate(templateId: string, module: RecordModule): Promise<void> {
-    const template = await this.dataSource
+  private async checkTemplate(
+    templateId: string,
+    module: RecordModule,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    const template = await manager
       .getRepository(SmsTemplate)
       .findOne({ where: { id: templateId } });
     if (!template) {

@@ -1,3 +1,4 @@
+import { inTransaction } from '../db/transactions';
 import type { DataSource } from 'typeorm';
 import { newId } from '../../entities/columns';
 import { User, UserRole } from '../../entities/user.entity';
@@ -78,7 +79,7 @@ export class UserService {
     if (losesAdmin && id === actingUserId) {
       throw conflict('you cannot remove your own admin rights or deactivate yourself');
     }
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       await manager.getRepository(User).update({ id }, { ...changes, updated_at: new Date() });
       if (losesAdmin) {
         const admins = await manager

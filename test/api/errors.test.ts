@@ -82,3 +82,68 @@ describeEachEngine('bad input never gets a 500', (engine) => {
     expect(injection.body.total).toBe(0);
   });
 });
+
+describeEachEngine('edge cases found while documenting the API', (engine) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await TestApp.start(engine);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('refuses sms_opt_in: null instead of failing on the NOT NULL column', async () => {
+    const res = await app.post('/api/contacts', { last_name: 'N', sms_opt_in: null });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details[0].field).toBe('sms_opt_in');
+  });
+
+  it('refuses names made only of spaces', async () => {
+    const contact = await app.post('/api/contacts', { last_name: '   ' });
+    expect(contact.status).toBe(422);
+    const template = await app.post('/api/sms-templates', {
+      name: '  ',
+      module: 'contacts',
+      body: 'x',
+    });
+    expect(template.status).toBe(422);
+    expect(template.body.error.details[0].field).toBe('name');
+  });
+
+  it('refuses days that do not exist instead of rolling them over', async () => {
+    const res = await app.get('/api/sms-messages?from=2026-02-30');
+    expect(res.status).toBe(422);
+    expect(res.body.error.details[0].field).toBe('from');
+    const contact = await app.post('/api/contacts', {
+      last_name: 'D',
+      phone_mobile: '+33 6 55 44 33 22',
+      sms_opt_in: true,
+    });
+    const sms = await app.post(`/api/contacts/${contact.body.id}/sms-messages`, {
+      body: 'x',
+      status: 'draft',
+      send_date: '2026-02-30T10:00:00+01:00',
+    });
+    expect(sms.status).toBe(422);
+    expect(sms.body.error.details[0].field).toBe('send_date');
+  });
+
+  it('reads a JSON request without a body as an empty object', async () => {
+    const contact = await app.post('/api/contacts', { last_name: 'Empty' });
+    const res = await app.request('PATCH', `/api/contacts/${contact.body.id}`, undefined, {
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.last_name).toBe('Empty');
+    const create = await app.request('POST', '/api/contacts', undefined, {
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(create.status).toBe(422);
+    expect(create.body.error.details[0].field).toBe('last_name');
+  });
+
+  it('checks the token before reading the body', async () => {
+    const res = await app.post('/api/contacts', undefined, { token: null, raw: '{not json' });
+    expect(res.status).toBe(401);
+  });
+});

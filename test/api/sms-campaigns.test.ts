@@ -654,6 +654,38 @@ describeEachEngine('SMS campaigns API', (engine) => {
       expectConflict(await setStatus(campaign.id, 'generate_all'));
     });
 
+    it('saves nothing of a PATCH whose status change is refused', async () => {
+      const campaign = await createCampaign();
+      const res = await app.patch(`/api/sms-campaigns/${campaign.id}`, {
+        name: 'Renamed anyway',
+        status: 'generate_all',
+      });
+      expectConflict(res);
+      expect((await app.get(`/api/sms-campaigns/${campaign.id}`)).body.name).toBe(campaign.name);
+    });
+
+    it('sets a template and starts generation in one PATCH', async () => {
+      const campaign = await createCampaign({ template_id: null });
+      await seedRecipients(campaign.id, [(await createContact(app)).id]);
+      const res = await app.patch(`/api/sms-campaigns/${campaign.id}`, {
+        template_id: contactTemplate.id,
+        status: 'generate_all',
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ template_id: contactTemplate.id, status: 'generate_all' });
+    });
+
+    it('refuses generate_all when the template was moved to the other module', async () => {
+      const template = await createTemplate(app, { name: 'Moves module' });
+      const campaign = await readyCampaign({ template_id: template.id });
+      const moved = await app.patch(`/api/sms-templates/${template.id}`, {
+        module: 'accounts',
+        body: 'Hi {{ account.name }}',
+      });
+      expect(moved.status).toBe(200);
+      expect(expectConflict(await setStatus(campaign.id, 'generate_all'))).toContain('accounts');
+    });
+
     it('refuses generate_all when the template was deleted', async () => {
       const template = await createTemplate(app, { name: 'Deleted after choosing' });
       const campaign = await readyCampaign({ template_id: template.id });

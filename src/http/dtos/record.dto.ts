@@ -1,17 +1,9 @@
-import {
-  IsBoolean,
-  IsEmail,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
-import { OptionalNotNull } from './validators';
+import { IsBoolean, IsEmail, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsNotBlank, OptionalNotNull } from './validators';
 
 /** Fields both CRM modules share. Phone fields are checked and normalised by the service. */
 class RecordFieldsDto {
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   sms_opt_in?: boolean;
 
@@ -28,7 +20,7 @@ export class ContactDto extends RecordFieldsDto {
 
   @OptionalNotNull()
   @IsString()
-  @MinLength(1, { message: 'last_name must not be empty' })
+  @IsNotBlank()
   @MaxLength(100)
   last_name?: string;
 
@@ -70,7 +62,7 @@ export class ContactDto extends RecordFieldsDto {
 export class AccountDto extends RecordFieldsDto {
   @OptionalNotNull()
   @IsString()
-  @MinLength(1, { message: 'name must not be empty' })
+  @IsNotBlank()
   @MaxLength(150)
   name?: string;
 

@@ -8,18 +8,17 @@ import {
   IsString,
   IsUUID,
   MaxLength,
-  MinLength,
 } from 'class-validator';
 import type { RecordModule } from '../../../entities/record-module';
 import { RECORD_MODULES } from '../../../entities/record-module';
 import type { CampaignStatus } from '../../../entities/sms-campaign.entity';
 import { CAMPAIGN_STATUSES } from '../../../entities/sms-campaign.entity';
 import { MAX_RECIPIENT_IDS_PER_REQUEST } from '../../services/sms-campaign.service';
-import { IsIsoDateTime, OptionalNotNull } from './validators';
+import { IsIsoDateTime, IsNotBlank, OptionalNotNull } from './validators';
 
 export class CreateSmsCampaignDto {
   @IsString()
-  @MinLength(1, { message: 'name must not be empty' })
+  @IsNotBlank()
   @MaxLength(150)
   name!: string;
 
@@ -37,7 +36,7 @@ export class CreateSmsCampaignDto {
 export class UpdateSmsCampaignDto {
   @OptionalNotNull()
   @IsString()
-  @MinLength(1, { message: 'name must not be empty' })
+  @IsNotBlank()
   @MaxLength(150)
   name?: string;
 

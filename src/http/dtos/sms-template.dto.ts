@@ -1,14 +1,14 @@
-import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
 import type { RecordModule } from '../../../entities/record-module';
 import { RECORD_MODULES } from '../../../entities/record-module';
 import { MAX_BODY_LENGTH } from './sms-message.dto';
-import { OptionalNotNull } from './validators';
+import { IsNotBlank, OptionalNotNull } from './validators';
 
 const MODULE_MESSAGE = { message: `module must be one of ${RECORD_MODULES.join(', ')}` };
 
 export class CreateSmsTemplateDto {
   @IsString()
-  @MinLength(1, { message: 'name must not be empty' })
+  @IsNotBlank()
   @MaxLength(150)
   name!: string;
 
@@ -16,7 +16,7 @@ export class CreateSmsTemplateDto {
   module!: RecordModule;
 
   @IsString()
-  @MinLength(1, { message: 'body must not be empty' })
+  @IsNotBlank()
   @MaxLength(MAX_BODY_LENGTH)
   body!: string;
 }
@@ -24,7 +24,7 @@ export class CreateSmsTemplateDto {
 export class UpdateSmsTemplateDto {
   @OptionalNotNull()
   @IsString()
-  @MinLength(1, { message: 'name must not be empty' })
+  @IsNotBlank()
   @MaxLength(150)
   name?: string;
 
@@ -34,7 +34,7 @@ export class UpdateSmsTemplateDto {
 
   @OptionalNotNull()
   @IsString()
-  @MinLength(1, { message: 'body must not be empty' })
+  @IsNotBlank()
   @MaxLength(MAX_BODY_LENGTH)
   body?: string;
 }

@@ -1,7 +1,7 @@
-import { IsBoolean, IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsString, MaxLength } from 'class-validator';
 import type { UserRole } from '../../../entities/user.entity';
 import { USER_ROLES } from '../../../entities/user.entity';
-import { OptionalNotNull } from './validators';
+import { IsNotBlank, OptionalNotNull } from './validators';
 
 const ROLE_MESSAGE = { message: `role must be one of ${USER_ROLES.join(', ')}` };
 
@@ -11,7 +11,7 @@ export class CreateUserDto {
   email!: string;
 
   @IsString()
-  @MinLength(1, { message: 'name must not be empty' })
+  @IsNotBlank()
   @MaxLength(150)
   name!: string;
 
@@ -22,7 +22,7 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @OptionalNotNull()
   @IsString()
-  @MinLength(1, { message: 'name must not be empty' })
+  @IsNotBlank()
   @MaxLength(150)
   name?: string;
 

@@ -1,4 +1,4 @@
-import { IsISO8601, ValidateIf } from 'class-validator';
+import { IsISO8601, Matches, ValidateIf } from 'class-validator';
 
 /** Optional, but when present must not be null (for required columns edited by PATCH). */
 export const OptionalNotNull = (): PropertyDecorator =>
@@ -22,5 +22,19 @@ export function parseDateTime(value: string): Date | null {
     return null;
   }
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  if (Number.isNaN(date.getTime())) {
+    return null;
+  }
+  // Date rolls impossible days (Feb 30) over; compare the calendar date as typed with what the
+  // same wall-clock reads back, in UTC for 'Z' and with the offset applied otherwise.
+  const typedDay = value.slice(0, 10);
+  const offset = /([+-])(\d{2}):?(\d{2})$/.exec(value);
+  const shift = offset
+    ? (offset[1] === '+' ? 1 : -1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000
+    : 0;
+  return new Date(date.getTime() + shift).toISOString().startsWith(typedDay) ? date : null;
 }
+
+/** Text with at least one visible character (a name made of spaces is no name). */
+export const IsNotBlank = (): PropertyDecorator =>
+  Matches(/\S/, { message: '$property must not be empty or only spaces' });
