@@ -18,24 +18,23 @@ class SqliteGate {
 
   install(runner: QueryRunner): void {
     const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
-    const gate = this;
     // Every statement of the process goes through this single runner.
-    (runner as { query: (...args: unknown[]) => Promise<unknown> }).query = async function (
+    (runner as { query: (...args: unknown[]) => Promise<unknown> }).query = async (
       ...args: unknown[]
-    ) {
-      if (gate.insideTransaction.getStore()) {
+    ) => {
+      if (this.insideTransaction.getStore()) {
         return query(...args);
       }
-      while (gate.busy) {
-        await gate.busy;
+      while (this.busy) {
+        await this.busy;
       }
-      gate.inFlight += 1;
+      this.inFlight += 1;
       try {
         return await query(...args);
       } finally {
-        gate.inFlight -= 1;
-        if (gate.inFlight === 0 && gate.drained) {
-          gate.drained();
+        this.inFlight -= 1;
+        if (this.inFlight === 0 && this.drained) {
+          this.drained();
         }
       }
     };
