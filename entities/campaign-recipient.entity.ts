@@ -13,6 +13,10 @@ export enum SkipReason {
   NotOptedIn = 'not_opted_in',
   DuplicateNumber = 'duplicate_number',
   RecordDeleted = 'record_deleted',
+  /** The rendered text is longer than SMS_MAX_SEGMENTS. */
+  TooLong = 'too_long',
+  /** The template failed for this record (e.g. a render limit). */
+  RenderFailed = 'render_failed',
 }
 
 /**

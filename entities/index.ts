@@ -3,6 +3,7 @@ import { CampaignRecipient } from './campaign-recipient.entity';
 import { Contact } from './contact.entity';
 import { SmsCampaign } from './sms-campaign.entity';
 import { SmsMessage } from './sms-message.entity';
+import { SmsRateLimit } from './sms-rate-limit.entity';
 import { SmsTemplate } from './sms-template.entity';
 import { User } from './user.entity';
 
@@ -12,6 +13,7 @@ export const ALL_ENTITIES = [
   Contact,
   SmsCampaign,
   SmsMessage,
+  SmsRateLimit,
   SmsTemplate,
   User,
 ];

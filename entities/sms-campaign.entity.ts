@@ -38,6 +38,13 @@ export class SmsCampaign {
   @Column({ type: 'varchar', length: 36, nullable: true })
   created_by_user_id!: string | null;
 
+  /** While a worker expands it: that worker's claim and how long it holds it. */
+  @Column({ ...DATETIME, nullable: true })
+  lease_until!: Date | null;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  claim_token!: string | null;
+
   @CreatedAtColumn()
   created_at!: Date;
 

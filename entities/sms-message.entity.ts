@@ -25,7 +25,9 @@ export const EDITABLE_SMS_STATUSES: readonly SmsStatus[] = [SmsStatus.Draft, Sms
  * creation, so the history stays true after the record is edited or deleted.
  */
 @Entity({ name: 'sms_messages' })
-@Index('idx_sms_messages_due', ['status', 'send_date'])
+@Index('idx_sms_messages_due', ['status', 'due_at'])
+@Index('idx_sms_messages_claim', ['claim_token'])
+@Index('uq_sms_messages_campaign_number', ['campaign_id', 'to_number'], { unique: true })
 @Index('idx_sms_messages_parent', ['parent_type', 'parent_id', 'created_at'])
 @Index('idx_sms_messages_campaign', ['campaign_id', 'status'])
 @Index('idx_sms_messages_created_at', ['created_at'])
@@ -33,11 +35,12 @@ export class SmsMessage {
   @IdColumn()
   id!: string;
 
-  @Column({ type: 'varchar', length: 20 })
-  parent_type!: RecordModule;
+  /** Null only for a "send as test" message typed to a number, without a record. */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  parent_type!: RecordModule | null;
 
-  @Column({ type: 'varchar', length: 36 })
-  parent_id!: string;
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  parent_id!: string | null;
 
   @Column({ type: 'varchar', length: 255, nullable: true })
   parent_name!: string | null;
@@ -54,6 +57,25 @@ export class SmsMessage {
 
   @Column({ type: 'varchar', length: 20 })
   status!: SmsStatus;
+
+  /** When the scheduler may next try it: send_date at first, later after a retry backoff. */
+  @Column({ ...DATETIME })
+  due_at!: Date;
+
+  /** While sending: the worker's claim and how long it holds it. */
+  @Column({ ...DATETIME, nullable: true })
+  lease_until!: Date | null;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  claim_token!: string | null;
+
+  /** Stable across attempts; gateways that honour one (BulkSMS) cannot send it twice. */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  idempotency_key!: string | null;
+
+  /** Sent with "Send as test": kept in the log, never part of a campaign. */
+  @Column({ type: 'boolean', default: false })
+  is_test!: boolean;
 
   @Column({ type: 'varchar', length: 36, nullable: true })
   campaign_id!: string | null;

@@ -79,6 +79,11 @@ export class SmsMessageService {
       to_number: reach.number,
       body: composed.text,
       send_date: input.send_date ?? now,
+      due_at: input.send_date ?? now,
+      lease_until: null,
+      claim_token: null,
+      idempotency_key: null,
+      is_test: false,
       status: input.status,
       campaign_id: null,
       template_id: composed.template_id,
@@ -161,6 +166,9 @@ export class SmsMessageService {
     }
     const values: Partial<SmsMessage> = { updated_at: new Date() };
     if (changes.body !== undefined) {
+      if (!message.parent_type || !message.parent_id) {
+        throw conflict(`SMS message '${id}' has no record to render its body for`);
+      }
       const service = records(message.parent_type);
       const record = await service.find(message.parent_id);
       if (!record) {
@@ -176,6 +184,7 @@ export class SmsMessageService {
     }
     if (changes.send_date !== undefined) {
       values.send_date = changes.send_date;
+      values.due_at = changes.send_date;
     }
     if (changes.status !== undefined) {
       values.status = changes.status;

@@ -801,6 +801,7 @@ describeEachEngine('SMS campaigns API', (engine) => {
         to_number: uniqueMobile(),
         body: 'Hi Ada',
         send_date: now,
+        due_at: now,
         status,
         campaign_id: campaignId,
         template_id: contactTemplate.id,

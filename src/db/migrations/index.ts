@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
+import { DispatchState1764100000000 } from './1764100000000-dispatch-state';
 
 /** Every migration, oldest first. Listed as classes so compiled and ts-jest runs see the same set. */
-export const ALL_MIGRATIONS = [InitialSchema1764000000000];
+export const ALL_MIGRATIONS = [InitialSchema1764000000000, DispatchState1764100000000];
