@@ -7,13 +7,24 @@ import { recordRoutes } from './http/records.routes';
 import { smsCampaignRoutes } from './http/sms-campaigns.routes';
 import { smsMessageRoutes } from './http/sms-messages.routes';
 import { smsTemplateRoutes } from './http/sms-templates.routes';
+import { smsTestRoutes } from './http/sms-test.routes';
 import { userRoutes } from './http/users.routes';
 import { AccountDto, ContactDto } from './http/dtos/record.dto';
 import { presentAccount, presentContact } from './http/presenters';
 import type { Logger } from './logger';
 import type { Services } from './services';
+import type { TestSendService } from './services/test-send.service';
 
-export function createApp(services: Services, config: AppConfig, logger: Logger): Express {
+export interface AppExtras {
+  testSends: TestSendService;
+}
+
+export function createApp(
+  services: Services,
+  config: AppConfig,
+  logger: Logger,
+  extras: AppExtras,
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -43,6 +54,7 @@ export function createApp(services: Services, config: AppConfig, logger: Logger)
   api.use('/sms-templates', smsTemplateRoutes(services));
   api.use('/sms-campaigns', smsCampaignRoutes(services));
   api.use('/users', userRoutes(services));
+  api.use('/sms-test', smsTestRoutes(extras.testSends));
   api.use('/', smsMessageRoutes(services));
   app.use('/api', api);
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config';
 import { engineOf } from './db/data-source';
+import { describeGateway } from './gateways/gateway.factory';
 import { Logger } from './logger';
 import { startServer } from './server';
 
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   logger.info('crm-sms listening', {
     url: `http://localhost:${running.port}`,
     database: engineOf(config.databaseUrl),
+    scheduler: config.scheduler.enabled ? 'on' : 'off (SCHEDULER=off)',
+    gateway: describeGateway(running.sending.gateway),
   });
   if (!config.adminApiToken) {
     logger.warn(

@@ -2,20 +2,37 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
+import type { RunningScheduler } from '../jobs/scheduler';
 import { createApp } from './app';
 import type { AppConfig } from './config/config';
 import { createDataSource } from './db/data-source';
 import { installTransactionGate } from './db/transactions';
+import { createGateway, DEFAULT_GATEWAY_TIMEOUT_MS } from './gateways/gateway.factory';
+import type { SmsGateway } from './gateways/sms-gateway';
 import { Logger } from './logger';
+import { createSendingRuntime, scheduleJobs } from './scheduler-runtime';
+import type { SendingRuntime } from './scheduler-runtime';
 import { createServices } from './services';
 import type { Services } from './services';
+import { TestSendService } from './services/test-send.service';
+
+type Env = Record<string, string | undefined>;
 
 export interface RunningServer {
   url: string;
   port: number;
   dataSource: DataSource;
   services: Services;
+  sending: SendingRuntime;
+  scheduler: RunningScheduler | null;
   close: () => Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where gateway settings are read from (default: process.env). */
+  env?: Env;
+  /** Use this gateway instead of the one SMS_PROVIDER selects. */
+  gateway?: SmsGateway;
 }
 
 /** Opens the database, applies pending migrations and connects the services. */
@@ -30,13 +47,61 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<D
   return dataSource;
 }
 
-/** Starts the web service: database, migrations, bootstrap admin, HTTP. */
+interface Core {
+  dataSource: DataSource;
+  services: Services;
+  sending: SendingRuntime;
+  scheduler: RunningScheduler | null;
+  shutdown: () => Promise<void>;
+}
+
+/** Database, services, gateway and (when enabled) the scheduled jobs. */
+async function startCore(
+  config: AppConfig,
+  logger: Logger,
+  options: StartOptions,
+  withScheduler: boolean,
+): Promise<Core> {
+  const env = options.env ?? process.env;
+  // Build the gateway first: a misconfigured provider stops the start before anything runs.
+  const gateway =
+    options.gateway ?? createGateway(env, (message, fields) => logger.info(message, fields));
+  const dataSource = await openDatabase(config, logger);
+  const services = createServices(dataSource, config);
+  const sending = createSendingRuntime(
+    dataSource,
+    services,
+    gateway,
+    config,
+    Number(env.SMS_GATEWAY_TIMEOUT_MS) || DEFAULT_GATEWAY_TIMEOUT_MS,
+    logger,
+  );
+  const scheduler = withScheduler ? scheduleJobs(sending, config, logger) : null;
+  if (scheduler) {
+    logger.info('scheduler started', { provider: gateway.name });
+    void scheduler.runAll();
+  }
+  return {
+    dataSource,
+    services,
+    sending,
+    scheduler,
+    shutdown: async () => {
+      await scheduler?.stop();
+      await gateway.close?.();
+      await dataSource.destroy();
+    },
+  };
+}
+
+/** The web service (and, unless SCHEDULER=off, the scheduler in the same process). */
 export async function startServer(
   config: AppConfig,
   logger = new Logger(config.logLevel),
+  options: StartOptions = {},
 ): Promise<RunningServer> {
-  const dataSource = await openDatabase(config, logger);
-  const services = createServices(dataSource, config);
+  const core = await startCore(config, logger, options, config.scheduler.enabled);
+  const { services, sending } = core;
   if (config.adminApiToken) {
     const admin = await services.users.ensureBootstrapAdmin(
       config.adminApiToken,
@@ -44,7 +109,16 @@ export async function startServer(
     );
     logger.info('bootstrap admin ready', { email: admin.email });
   }
-  const app = createApp(services, config, logger);
+  const testSends = new TestSendService(
+    core.dataSource,
+    services.composer,
+    services.templates,
+    services.records,
+    sending.dispatcher,
+    config.smsMaxSegments,
+    config.scheduler.leaseSeconds,
+  );
+  const app = createApp(services, config, logger, { testSends });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, () => resolve(listening));
     listening.once('error', reject);
@@ -53,12 +127,30 @@ export async function startServer(
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    dataSource,
+    dataSource: core.dataSource,
     services,
+    sending,
+    scheduler: core.scheduler,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await dataSource.destroy();
+      await core.shutdown();
     },
   };
+}
+
+export interface RunningWorker {
+  dataSource: DataSource;
+  sending: SendingRuntime;
+  close: () => Promise<void>;
+}
+
+/** The scheduler alone (`npm run worker`): any number may share one MySQL/MariaDB database. */
+export async function startWorker(
+  config: AppConfig,
+  logger = new Logger(config.logLevel),
+  options: StartOptions = {},
+): Promise<RunningWorker> {
+  const core = await startCore(config, logger, options, true);
+  return { dataSource: core.dataSource, sending: core.sending, close: core.shutdown };
 }

@@ -1,3 +1,5 @@
+import { validate as validateCron } from 'node-cron';
+
 /**
  * One validated configuration object, read from the environment once at boot.
  * A bad value stops the process with a message naming the variable, never a silent default.
@@ -10,12 +12,44 @@ export interface AppConfig {
   smsMaxSegments: number;
   bodyLimit: string;
   logLevel: LogLevel;
+  scheduler: SchedulerConfig;
+  /** Base URL the providers can reach us at (status callbacks); null when not public. */
+  publicUrl: string | null;
+}
+
+/** How the scheduled jobs run. Cron expressions have a seconds field (node-cron). */
+export interface SchedulerConfig {
+  enabled: boolean;
+  dispatchCron: string;
+  campaignCron: string;
+  expiryCron: string;
+  recoveryCron: string;
+  /** Messages claimed at once by one worker (also capped to about one second of sending). */
+  batchSize: number;
+  /** Gateway requests in flight at once per worker. */
+  concurrency: number;
+  /** Recipients expanded per transaction by the campaign job. */
+  campaignChunkSize: number;
+  maxAttempts: number;
+  /** Per gateway, all workers together; 0 turns the limit off. */
+  ratePerSecond: number;
+  validityHours: number;
+  leaseSeconds: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/crm-sms.sqlite';
+
+export const DEFAULT_CRON = {
+  dispatch: '* * * * * *',
+  campaign: '* * * * * *',
+  expiry: '*/30 * * * * *',
+  recovery: '*/10 * * * * *',
+} as const;
 
 export class ConfigError extends Error {}
 
@@ -36,6 +70,65 @@ function readInt(env: Env, name: string, fallback: number, min: number, max: num
 function readString(env: Env, name: string, fallback: string): string {
   const raw = env[name];
   return raw === undefined || raw.trim() === '' ? fallback : raw.trim();
+}
+
+function readCron(env: Env, name: string, fallback: string): string {
+  const value = readString(env, name, fallback);
+  if (!validateCron(value)) {
+    throw new ConfigError(
+      `${name}='${value}' is not a cron expression (six fields with seconds, e.g. '*/5 * * * * *')`,
+    );
+  }
+  return value;
+}
+
+function readSwitch(env: Env, name: string, fallback: boolean): boolean {
+  const raw = readString(env, name, fallback ? 'on' : 'off').toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(raw)) {
+    return true;
+  }
+  if (['off', 'false', '0', 'no'].includes(raw)) {
+    return false;
+  }
+  throw new ConfigError(`${name}='${raw}' must be on or off`);
+}
+
+function readUrl(env: Env, name: string): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) {
+    return null;
+  }
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new Error('protocol');
+    }
+    return raw.replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(
+      `${name}='${raw}' must be an http(s) URL such as https://sms.example.com`,
+    );
+  }
+}
+
+export function loadSchedulerConfig(env: Env = process.env): SchedulerConfig {
+  const retryBaseMs = readInt(env, 'SMS_RETRY_BASE_MS', 5_000, 1, 3_600_000);
+  return {
+    enabled: readSwitch(env, 'SCHEDULER', true),
+    dispatchCron: readCron(env, 'DISPATCH_CRON', DEFAULT_CRON.dispatch),
+    campaignCron: readCron(env, 'CAMPAIGN_CRON', DEFAULT_CRON.campaign),
+    expiryCron: readCron(env, 'EXPIRY_CRON', DEFAULT_CRON.expiry),
+    recoveryCron: readCron(env, 'RECOVERY_CRON', DEFAULT_CRON.recovery),
+    batchSize: readInt(env, 'DISPATCH_BATCH_SIZE', 200, 1, 10_000),
+    concurrency: readInt(env, 'DISPATCH_CONCURRENCY', 20, 1, 1_000),
+    campaignChunkSize: readInt(env, 'CAMPAIGN_CHUNK_SIZE', 1_000, 1, 20_000),
+    maxAttempts: readInt(env, 'SMS_MAX_ATTEMPTS', 5, 1, 100),
+    ratePerSecond: readInt(env, 'SMS_RATE_PER_SECOND', 10, 0, 100_000),
+    validityHours: readInt(env, 'SMS_VALIDITY_HOURS', 24, 1, 24 * 30),
+    leaseSeconds: readInt(env, 'SMS_LEASE_SECONDS', 60, 5, 3_600),
+    retryBaseMs,
+    retryMaxMs: readInt(env, 'SMS_RETRY_MAX_MS', 300_000, retryBaseMs, 86_400_000),
+  };
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -61,5 +154,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     smsMaxSegments: readInt(env, 'SMS_MAX_SEGMENTS', 10, 1, 255),
     bodyLimit: readString(env, 'HTTP_BODY_LIMIT', '1mb'),
     logLevel,
+    scheduler: loadSchedulerConfig(env),
+    publicUrl: readUrl(env, 'PUBLIC_URL'),
   };
 }

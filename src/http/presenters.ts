@@ -78,6 +78,7 @@ export function presentMessage(m: SmsMessage): Json {
     sent_at: iso(m.sent_at),
     segments: m.segments,
     encoding: m.encoding,
+    is_test: m.is_test,
     created_by_user_id: m.created_by_user_id,
     created_at: iso(m.created_at),
     updated_at: iso(m.updated_at),

@@ -4,6 +4,8 @@ import type { Contact } from '../../entities/contact.entity';
 import { RecordModule } from '../../entities/record-module';
 import { countSegments } from '../domain/sms-segments';
 import type { SegmentCount } from '../domain/sms-segments';
+import { ACCOUNTS, moduleDefinition, variableFields } from '../domain/record-modules';
+import type { RecordModuleDefinition } from '../domain/record-modules';
 import { buildTemplateData, describeLiquidError } from '../domain/sms-template-engine';
 import { fieldError, validationFailed } from '../errors/domain-error';
 import type { CrmRecord } from './record.service';
@@ -30,9 +32,13 @@ export class SmsComposer {
     private readonly templates: SmsTemplateService,
   ) {}
 
+  /**
+   * Renders for a record, or — for "send as test" to a typed number — for a sample record whose
+   * fields read as their labels (`[First name]`), so the layout can be checked.
+   */
   async compose(
     module: RecordModule,
-    record: CrmRecord,
+    record: CrmRecord | null,
     input: ComposeInput,
   ): Promise<ComposedSms> {
     let source: string;
@@ -65,15 +71,10 @@ export class SmsComposer {
       ]);
     }
     const compiled = this.templates.compile(source, module, field);
-    const account =
-      module === RecordModule.Contacts && (record as Contact).account_id
-        ? await this.dataSource
-            .getRepository(Account)
-            .findOne({ where: { id: (record as Contact).account_id as string } })
-        : null;
+    const data = record ? await this.recordData(module, record) : sampleTemplateData(module);
     let text: string;
     try {
-      text = this.templates.engine.render(compiled, buildTemplateData(module, record, account));
+      text = this.templates.engine.render(compiled, data);
     } catch (error) {
       throw fieldError(field, describeLiquidError(error));
     }
@@ -82,4 +83,25 @@ export class SmsComposer {
     }
     return { text, template_id: templateId, count: countSegments(text) };
   }
+
+  private async recordData(module: RecordModule, record: CrmRecord) {
+    const account =
+      module === RecordModule.Contacts && (record as Contact).account_id
+        ? await this.dataSource
+            .getRepository(Account)
+            .findOne({ where: { id: (record as Contact).account_id as string } })
+        : null;
+    return buildTemplateData(module, record, account);
+  }
+}
+
+/** Template data whose every field reads as its label, e.g. `[First name]`. */
+export function sampleTemplateData(module: RecordModule) {
+  const labelled = (def: RecordModuleDefinition) =>
+    Object.fromEntries(variableFields(def).map((f) => [f.name, `[${f.label}]`]));
+  return buildTemplateData(
+    module,
+    labelled(moduleDefinition(module)),
+    module === RecordModule.Contacts ? labelled(ACCOUNTS) : null,
+  );
 }

@@ -71,8 +71,9 @@ export class SmsMessageService {
     const composed = await this.composer.compose(records.def.module, record, input);
     this.checkLength(composed.count.segments, 'body');
     const now = new Date();
+    const id = newId();
     const message = this.repo.create({
-      id: newId(),
+      id,
       parent_type: records.def.module,
       parent_id: record.id,
       parent_name: records.displayName(record).slice(0, 255),
@@ -82,7 +83,7 @@ export class SmsMessageService {
       due_at: input.send_date ?? now,
       lease_until: null,
       claim_token: null,
-      idempotency_key: null,
+      idempotency_key: id.replace(/-/g, '').slice(0, 20),
       is_test: false,
       status: input.status,
       campaign_id: null,

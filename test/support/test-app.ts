@@ -83,14 +83,17 @@ export class TestApp {
 
   static async start(engine: Engine, env: Record<string, string> = {}): Promise<TestApp> {
     const database = await createTestDatabase(engine);
-    const config: AppConfig = loadConfig({
+    // The scheduler is off unless a test asks for it, so API tests see statuses they set.
+    const fullEnv = {
       PORT: '0',
       DATABASE_URL: database.url,
       ADMIN_API_TOKEN: ADMIN_TOKEN,
       LOG_LEVEL: 'silent',
+      SCHEDULER: 'off',
       ...env,
-    });
-    const server = await startServer(config, new Logger('silent'));
+    };
+    const config: AppConfig = loadConfig(fullEnv);
+    const server = await startServer(config, new Logger(config.logLevel), { env: fullEnv });
     return new TestApp(engine, server, database);
   }
 

@@ -57,3 +57,26 @@ export class PreviewDto {
   @IsUUID('all', { message: 'record_id must be a record id' })
   record_id!: string;
 }
+
+export class TestSendDto {
+  @IsString()
+  @MaxLength(40)
+  to!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_BODY_LENGTH)
+  body?: string;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'template_id must be a template id' })
+  template_id?: string;
+
+  @IsOptional()
+  @IsIn(RECORD_MODULES, { message: `module must be one of ${RECORD_MODULES.join(', ')}` })
+  module?: (typeof RECORD_MODULES)[number];
+
+  @IsOptional()
+  @IsUUID('all', { message: 'record_id must be a record id' })
+  record_id?: string;
+}

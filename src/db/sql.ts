@@ -1,0 +1,43 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { isMysqlFamily } from './data-source';
+
+/**
+ * A Date as a raw-query parameter. TypeORM converts dates for its own query builder, but raw
+ * queries go to the driver as is: better-sqlite3 cannot bind a Date, and TypeORM stores SQLite
+ * datetimes as 'YYYY-MM-DD HH:MM:SS.SSS' in UTC (mysql2 converts Dates itself, in UTC).
+ */
+export function sqlDate(dataSource: DataSource, date: Date): Date | string {
+  return isMysqlFamily(dataSource) ? date : date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** `?, ?, ?` for an IN list of `count` values. */
+export function placeholders(count: number): string {
+  return new Array(count).fill('?').join(', ');
+}
+
+/** Rows read or changed by a raw statement, the same way on every driver. */
+export interface RawResult {
+  affected: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw rows are whatever the SQL selects
+  records: any[];
+}
+
+/** Runs raw SQL inside `manager`'s transaction when it has one, else on its own connection. */
+export async function execute(
+  manager: EntityManager,
+  sql: string,
+  parameters: unknown[] = [],
+): Promise<RawResult> {
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const result = (await runner.query(sql, parameters, true)) as {
+      affected?: number;
+      records?: unknown[];
+    };
+    return { affected: result.affected ?? 0, records: result.records ?? [] };
+  } finally {
+    if (!manager.queryRunner) {
+      await runner.release();
+    }
+  }
+}

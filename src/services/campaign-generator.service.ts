@@ -1,0 +1,414 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { RecipientStatus, SkipReason } from '../../entities/campaign-recipient.entity';
+import { newId } from '../../entities/columns';
+import { RecordModule } from '../../entities/record-module';
+import { CampaignStatus, SmsCampaign } from '../../entities/sms-campaign.entity';
+import { SmsStatus } from '../../entities/sms-message.entity';
+import { SmsTemplate } from '../../entities/sms-template.entity';
+import { isMysqlFamily } from '../db/data-source';
+import { execute, placeholders, sqlDate } from '../db/sql';
+import { inTransaction } from '../db/transactions';
+import { ACCOUNTS, moduleDefinition, variableFields } from '../domain/record-modules';
+import { countSegments } from '../domain/sms-segments';
+import type {
+  CompiledTemplate,
+  SmsTemplateEngine,
+  TemplateData,
+} from '../domain/sms-template-engine';
+import type { Logger } from '../logger';
+
+export interface GenerationResult {
+  campaignId: string;
+  generated: number;
+  skipped: number;
+  status: CampaignStatus;
+}
+
+export interface GeneratorOptions {
+  chunkSize: number;
+  leaseSeconds: number;
+  maxSegments: number;
+}
+
+/** Stored numbers are E.164 already (validated at entry); the hot path only checks the shape. */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+const MESSAGE_COLUMNS = [
+  'id',
+  'parent_type',
+  'parent_id',
+  'parent_name',
+  'to_number',
+  'body',
+  'send_date',
+  'due_at',
+  'status',
+  'campaign_id',
+  'template_id',
+  'attempts',
+  'segments',
+  'encoding',
+  'created_by_user_id',
+  'idempotency_key',
+  'is_test',
+  'created_at',
+  'updated_at',
+];
+/** Rows per INSERT statement, well under SQLite's and MySQL's placeholder limits. */
+const INSERT_BATCH = 500;
+
+type Row = Record<string, unknown>;
+
+/**
+ * Expands campaigns in "Generate all SMS Messages" into one rendered message per recipient.
+ * The template is parsed once; each chunk of recipients is rendered from plain data, checked,
+ * deduplicated by number and written in one transaction together with the recipients' new
+ * status — so a crash loses at most the chunk in progress, which is simply done again, and a
+ * unique index on (campaign, number) makes a duplicate impossible even across workers.
+ * Messages are queued as they are written, so sending starts while generation goes on.
+ */
+export class CampaignGenerator {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly engine: SmsTemplateEngine,
+    private readonly options: GeneratorOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Claims one campaign waiting for generation (or abandoned by a dead worker) and expands it. */
+  async generateNext(now = new Date()): Promise<GenerationResult | null> {
+    const claimed = await this.claim(now);
+    if (!claimed) {
+      return null;
+    }
+    return this.expand(claimed.campaign, claimed.token);
+  }
+
+  /** Campaigns whose every message reached a final status are completed. */
+  async completeFinished(now = new Date()): Promise<number> {
+    const { affected } = await execute(
+      this.dataSource.manager,
+      `UPDATE sms_campaigns SET status = 'completed', updated_at = ?
+       WHERE status = 'in_progress' AND NOT EXISTS (
+         SELECT 1 FROM sms_messages m
+         WHERE m.campaign_id = sms_campaigns.id AND m.status IN ('draft', 'send_sms', 'sending'))`,
+      [sqlDate(this.dataSource, now)],
+    );
+    return affected;
+  }
+
+  private async claim(now: Date): Promise<{ campaign: SmsCampaign; token: string } | null> {
+    const ds = this.dataSource;
+    const { records } = await execute(
+      ds.manager,
+      `SELECT id FROM sms_campaigns
+       WHERE deleted_at IS NULL
+         AND (status = 'generate_all' OR (status = 'generating' AND lease_until < ?))
+       ORDER BY updated_at LIMIT 5`,
+      [sqlDate(ds, now)],
+    );
+    for (const { id } of records as Array<{ id: string }>) {
+      const token = randomUUID();
+      const { affected } = await execute(
+        ds.manager,
+        `UPDATE sms_campaigns SET status = 'generating', claim_token = ?, lease_until = ?, updated_at = ?
+         WHERE id = ? AND (status = 'generate_all' OR (status = 'generating' AND lease_until < ?))`,
+        [token, sqlDate(ds, this.leaseEnd(now)), sqlDate(ds, now), id, sqlDate(ds, now)],
+      );
+      if (affected === 1) {
+        const campaign = await ds.getRepository(SmsCampaign).findOneOrFail({ where: { id } });
+        return { campaign, token };
+      }
+    }
+    return null;
+  }
+
+  private leaseEnd(now: Date): Date {
+    return new Date(now.getTime() + this.options.leaseSeconds * 1000);
+  }
+
+  private async expand(campaign: SmsCampaign, token: string): Promise<GenerationResult> {
+    const template = campaign.template_id
+      ? await this.dataSource
+          .getRepository(SmsTemplate)
+          .findOne({ where: { id: campaign.template_id }, withDeleted: true })
+      : null;
+    const compiled = template ? this.engine.compile(template.body, campaign.module) : null;
+    const parsed = compiled?.ok ? compiled.template : null;
+    if (!parsed) {
+      this.logger.error('campaign template cannot be used; every recipient is skipped', {
+        campaign_id: campaign.id,
+      });
+    }
+    let generated = 0;
+    let skipped = 0;
+    let cursor = '';
+    for (;;) {
+      const chunk = await inTransaction(this.dataSource, (manager) =>
+        this.expandChunk(manager, campaign, token, parsed, cursor),
+      );
+      if (chunk === 'lost') {
+        this.logger.warn('campaign generation stopped: the campaign was cancelled or taken over', {
+          campaign_id: campaign.id,
+        });
+        const current = await this.dataSource
+          .getRepository(SmsCampaign)
+          .findOneOrFail({ where: { id: campaign.id }, withDeleted: true });
+        return { campaignId: campaign.id, generated, skipped, status: current.status };
+      }
+      if (chunk === 'done') {
+        break;
+      }
+      generated += chunk.generated;
+      skipped += chunk.skipped;
+      cursor = chunk.cursor;
+    }
+    const messages = await execute(
+      this.dataSource.manager,
+      "SELECT COUNT(*) AS n FROM sms_messages WHERE campaign_id = ? AND status IN ('draft', 'send_sms', 'sending')",
+      [campaign.id],
+    );
+    const pending = Number(messages.records[0].n);
+    const status = pending > 0 ? CampaignStatus.InProgress : CampaignStatus.Completed;
+    await execute(
+      this.dataSource.manager,
+      `UPDATE sms_campaigns SET status = ?, claim_token = NULL, lease_until = NULL, updated_at = ?
+       WHERE id = ? AND claim_token = ? AND status = 'generating'`,
+      [status, sqlDate(this.dataSource, new Date()), campaign.id, token],
+    );
+    this.logger.info('campaign generated', { campaign_id: campaign.id, generated, skipped });
+    return { campaignId: campaign.id, generated, skipped, status };
+  }
+
+  private async expandChunk(
+    manager: EntityManager,
+    campaign: SmsCampaign,
+    token: string,
+    template: CompiledTemplate | null,
+    cursor: string,
+  ): Promise<'lost' | 'done' | { generated: number; skipped: number; cursor: string }> {
+    const ds = this.dataSource;
+    const now = new Date();
+    // Renewing the lease is also the fence: a cancelled or taken-over campaign stops here.
+    const fence = await execute(
+      manager,
+      `UPDATE sms_campaigns SET lease_until = ? WHERE id = ? AND claim_token = ? AND status = 'generating'`,
+      [sqlDate(ds, this.leaseEnd(now)), campaign.id, token],
+    );
+    if (fence.affected !== 1) {
+      return 'lost';
+    }
+    const rows = await this.loadRecipients(manager, campaign, cursor);
+    if (rows.length === 0) {
+      return 'done';
+    }
+    const def = moduleDefinition(campaign.module);
+    const skips = new Map<SkipReason, string[]>();
+    const skip = (reason: SkipReason, recordId: string) => {
+      const list = skips.get(reason) ?? [];
+      list.push(recordId);
+      skips.set(reason, list);
+    };
+    const seen = new Set<string>();
+    const values: unknown[][] = [];
+    const recordOfMessage = new Map<string, string>();
+    const stamp = sqlDate(ds, now);
+    const sendDate = sqlDate(ds, campaign.send_date);
+    for (const row of rows) {
+      const recordId = row.record_id as string;
+      if (row.r_id == null || row.r_deleted_at != null) {
+        skip(SkipReason.RecordDeleted, recordId);
+        continue;
+      }
+      const phone = row[`r_${def.phoneField}`] as string | null;
+      if (!phone) {
+        skip(SkipReason.NoPhone, recordId);
+        continue;
+      }
+      if (!E164.test(phone)) {
+        skip(SkipReason.InvalidPhone, recordId);
+        continue;
+      }
+      if (!Number(row.r_sms_opt_in)) {
+        skip(SkipReason.NotOptedIn, recordId);
+        continue;
+      }
+      if (seen.has(phone)) {
+        skip(SkipReason.DuplicateNumber, recordId);
+        continue;
+      }
+      if (!template) {
+        skip(SkipReason.RenderFailed, recordId);
+        continue;
+      }
+      let text: string;
+      try {
+        text = this.engine.render(template, templateData(campaign.module, row));
+      } catch {
+        skip(SkipReason.RenderFailed, recordId);
+        continue;
+      }
+      const count = countSegments(text);
+      if (count.segments === 0 || count.segments > this.options.maxSegments) {
+        skip(count.segments === 0 ? SkipReason.RenderFailed : SkipReason.TooLong, recordId);
+        continue;
+      }
+      seen.add(phone);
+      const id = newId();
+      recordOfMessage.set(id, recordId);
+      values.push([
+        id,
+        campaign.module,
+        recordId,
+        displayName(campaign.module, row),
+        phone,
+        text,
+        sendDate,
+        sendDate,
+        SmsStatus.SendSms,
+        campaign.id,
+        campaign.template_id,
+        0,
+        count.segments,
+        count.encoding,
+        campaign.created_by_user_id,
+        id.replace(/-/g, '').slice(0, 20),
+        0,
+        stamp,
+        stamp,
+      ]);
+    }
+    const inserted = await this.insertMessages(manager, values);
+    const generatedIds: string[] = [];
+    for (const [messageId, recordId] of recordOfMessage) {
+      if (inserted.has(messageId)) {
+        generatedIds.push(recordId);
+      } else {
+        // The number already has a message in this campaign (from an earlier chunk).
+        skip(SkipReason.DuplicateNumber, recordId);
+      }
+    }
+    await this.markRecipients(
+      manager,
+      campaign.id,
+      RecipientStatus.Generated,
+      null,
+      generatedIds,
+      stamp,
+    );
+    let skippedCount = 0;
+    for (const [reason, ids] of skips) {
+      skippedCount += ids.length;
+      await this.markRecipients(manager, campaign.id, RecipientStatus.Skipped, reason, ids, stamp);
+    }
+    return {
+      generated: generatedIds.length,
+      skipped: skippedCount,
+      cursor: rows[rows.length - 1].record_id as string,
+    };
+  }
+
+  private async loadRecipients(
+    manager: EntityManager,
+    campaign: SmsCampaign,
+    cursor: string,
+  ): Promise<Row[]> {
+    const def = moduleDefinition(campaign.module);
+    const own = [
+      'id',
+      'deleted_at',
+      'sms_opt_in',
+      ...new Set([def.phoneField, ...variableFields(def).map((f) => f.name)]),
+    ];
+    const columns = own.map((c) => `r.${c} AS r_${c}`);
+    let join = '';
+    if (campaign.module === RecordModule.Contacts) {
+      columns.push(...variableFields(ACCOUNTS).map((f) => `a.${f.name} AS a_${f.name}`));
+      join = 'LEFT JOIN accounts a ON a.id = r.account_id AND a.deleted_at IS NULL';
+    }
+    // Keyset pagination on the primary key: each chunk is an index range, whatever the size.
+    const { records } = await execute(
+      manager,
+      `SELECT cr.record_id, ${columns.join(', ')}
+       FROM sms_campaign_recipients cr
+       LEFT JOIN ${def.module} r ON r.id = cr.record_id
+       ${join}
+       WHERE cr.campaign_id = ? AND cr.record_id > ? AND cr.status = 'pending'
+       ORDER BY cr.record_id
+       LIMIT ?`,
+      [campaign.id, cursor, this.options.chunkSize],
+    );
+    return records as Row[];
+  }
+
+  /** Inserts the rows, skipping any whose number already has a message in the campaign. */
+  private async insertMessages(manager: EntityManager, values: unknown[][]): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    const mysql = isMysqlFamily(this.dataSource);
+    const row = `(${placeholders(MESSAGE_COLUMNS.length)})`;
+    for (let i = 0; i < values.length; i += INSERT_BATCH) {
+      const batch = values.slice(i, i + INSERT_BATCH);
+      const sql =
+        `INSERT INTO sms_messages (${MESSAGE_COLUMNS.join(', ')}) VALUES ${new Array(batch.length).fill(row).join(', ')}` +
+        (mysql ? ' ON DUPLICATE KEY UPDATE id = id' : ' ON CONFLICT DO NOTHING');
+      await execute(manager, sql, batch.flat());
+      const ids = batch.map((v) => v[0] as string);
+      const { records } = await execute(
+        manager,
+        `SELECT id FROM sms_messages WHERE id IN (${placeholders(ids.length)})`,
+        ids,
+      );
+      for (const r of records as Array<{ id: string }>) {
+        inserted.add(r.id);
+      }
+    }
+    return inserted;
+  }
+
+  private async markRecipients(
+    manager: EntityManager,
+    campaignId: string,
+    status: RecipientStatus,
+    reason: SkipReason | null,
+    recordIds: string[],
+    stamp: Date | string,
+  ): Promise<void> {
+    for (let i = 0; i < recordIds.length; i += INSERT_BATCH) {
+      const ids = recordIds.slice(i, i + INSERT_BATCH);
+      await execute(
+        manager,
+        `UPDATE sms_campaign_recipients SET status = ?, skip_reason = ?, updated_at = ?
+         WHERE campaign_id = ? AND record_id IN (${placeholders(ids.length)})`,
+        [status, reason, stamp, campaignId, ...ids],
+      );
+    }
+  }
+}
+
+/** Plain template data straight from the joined row: allow-listed string fields only. */
+function templateData(module: RecordModule, row: Row): TemplateData {
+  const def = moduleDefinition(module);
+  const own: Record<string, string> = {};
+  for (const field of variableFields(def)) {
+    const value = row[`r_${field.name}`];
+    own[field.name] = value == null ? '' : String(value);
+  }
+  const data: TemplateData = { [def.variableRoot]: own };
+  if (module === RecordModule.Contacts) {
+    const account: Record<string, string> = {};
+    for (const field of variableFields(ACCOUNTS)) {
+      const value = row[`a_${field.name}`];
+      account[field.name] = value == null ? '' : String(value);
+    }
+    data.account = account;
+  }
+  return data;
+}
+
+function displayName(module: RecordModule, row: Row): string {
+  if (module === RecordModule.Contacts) {
+    return [row.r_first_name, row.r_last_name].filter(Boolean).join(' ').slice(0, 255);
+  }
+  return String(row.r_name ?? '').slice(0, 255);
+}

@@ -1,0 +1,242 @@
+import type { DataSource } from 'typeorm';
+import type { SmsMessage } from '../../../entities/sms-message.entity';
+import type { SchedulerConfig } from '../../config/config';
+import { GatewayError } from '../../gateways/sms-gateway';
+import type { OutboundSms, SmsGateway } from '../../gateways/sms-gateway';
+import type { Logger } from '../../logger';
+import { MessageClaimer } from './message-claimer';
+import { MessageOutcomes } from './message-outcomes';
+import { checkBeforeSending } from './pre-send-check';
+import { SharedRateLimiter, sleepUntil } from './rate-limiter';
+import { retryDelayMs } from './retry-policy';
+
+export interface DispatchReport {
+  claimed: number;
+  sent: number;
+  failed: number;
+  retried: number;
+  released: number;
+}
+
+export type SendOutcome = 'sent' | 'failed' | 'retried' | 'released' | 'lost';
+
+export interface DispatcherOptions {
+  /** The gateway's request timeout: a send must be able to finish inside the lease. */
+  sendTimeoutMs: number;
+  /** Base URL for provider status callbacks (PUBLIC_URL), if any. */
+  publicUrl: string | null;
+}
+
+/** Stable per message and short enough for every provider's client reference field. */
+export function idempotencyKeyOf(message: Pick<SmsMessage, 'id' | 'idempotency_key'>): string {
+  return message.idempotency_key ?? message.id.replace(/-/g, '').slice(0, 20);
+}
+
+/** Runs `work` over `items` with at most `concurrency` in flight. */
+async function eachWithConcurrency<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index], index);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * Sends due messages: claim a batch, check each record again, wait for a rate-limit slot, call
+ * the gateway, record the outcome. One bad message never stops the batch.
+ */
+export class MessageDispatcher {
+  private readonly claimer: MessageClaimer;
+  readonly outcomes: MessageOutcomes;
+  readonly limiter: SharedRateLimiter;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly gateway: SmsGateway,
+    private readonly config: SchedulerConfig,
+    private readonly options: DispatcherOptions,
+    private readonly logger: Logger,
+  ) {
+    this.claimer = new MessageClaimer(dataSource, config.leaseSeconds);
+    this.outcomes = new MessageOutcomes(dataSource);
+    this.limiter = new SharedRateLimiter(dataSource, gateway.name, config.ratePerSecond);
+  }
+
+  /** Claims up to about one second of sending (or one batch when the rate is unlimited). */
+  async dispatchDue(now = new Date()): Promise<DispatchReport> {
+    const rate = this.config.ratePerSecond;
+    const limit = rate > 0 ? Math.min(this.config.batchSize, rate) : this.config.batchSize;
+    const messages = await this.claimer.claimDue(limit, now);
+    const report: DispatchReport = {
+      claimed: messages.length,
+      sent: 0,
+      failed: 0,
+      retried: 0,
+      released: 0,
+    };
+    if (messages.length === 0) {
+      return report;
+    }
+    const refusals = await checkBeforeSending(this.dataSource, messages);
+    const ready: SmsMessage[] = [];
+    for (const message of messages) {
+      const refusal = refusals.get(message.id);
+      if (refusal) {
+        await this.outcomes.failed(message, refusal.code, refusal.reason);
+        report.failed += 1;
+      } else {
+        ready.push(message);
+      }
+    }
+    const slots = await this.limiter.reserve(ready.length);
+    await eachWithConcurrency(ready, this.config.concurrency, async (message, index) => {
+      await sleepUntil(slots[index]);
+      const outcome = await this.send(message);
+      if (
+        outcome === 'sent' ||
+        outcome === 'failed' ||
+        outcome === 'retried' ||
+        outcome === 'released'
+      ) {
+        report[outcome] += 1;
+      }
+    });
+    return report;
+  }
+
+  /**
+   * Sends one claimed message and records the outcome. Never throws for a gateway problem;
+   * a database error propagates (the lease then expires and recovery deals with it).
+   */
+  async send(message: SmsMessage, options: { retries?: boolean } = {}): Promise<SendOutcome> {
+    const retries = options.retries ?? true;
+    const leaseLeft = (message.lease_until?.getTime() ?? 0) - Date.now();
+    if (leaseLeft < this.options.sendTimeoutMs + 2_000) {
+      // Sending now could outlive the lease and race a recovery; give it back instead.
+      return (await this.outcomes.release(message)) ? 'released' : 'lost';
+    }
+    const sms = this.outbound(message);
+    try {
+      const result = await this.gateway.send(sms);
+      return (await this.outcomes.sent(message, this.gateway.name, result.providerMessageId))
+        ? 'sent'
+        : 'lost';
+    } catch (error) {
+      return this.handleError(message, sms, error, retries);
+    }
+  }
+
+  outbound(message: SmsMessage): OutboundSms {
+    return {
+      messageId: message.id,
+      to: message.to_number,
+      body: message.body,
+      encoding: message.encoding === 'UCS-2' ? 'UCS-2' : 'GSM-7',
+      segments: message.segments,
+      idempotencyKey: idempotencyKeyOf(message),
+      statusCallbackUrl: this.options.publicUrl
+        ? `${this.options.publicUrl}/webhooks/${this.gateway.name}/status`
+        : undefined,
+    };
+  }
+
+  private async handleError(
+    message: SmsMessage,
+    sms: OutboundSms,
+    error: unknown,
+    retries: boolean,
+  ): Promise<SendOutcome> {
+    const provider = this.gateway.name;
+    if (!(error instanceof GatewayError)) {
+      this.logger.error('gateway adapter threw an unclassified error', {
+        message_id: message.id,
+        provider,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      const done = await this.outcomes.failed(
+        message,
+        'gateway_error',
+        'the gateway adapter failed unexpectedly; see the server log',
+        provider,
+      );
+      return done ? 'failed' : 'lost';
+    }
+    const reason = `${provider}: ${error.message}`;
+    if (error.kind === 'unknown') {
+      return this.settleUnknown(message, sms, error);
+    }
+    if (error.kind === 'transient' && retries && message.attempts < this.config.maxAttempts) {
+      const delay = retryDelayMs(message.attempts, this.config, error.retryAfterMs);
+      this.logger.info('transient gateway error; will retry', {
+        message_id: message.id,
+        provider,
+        code: error.code,
+        attempt: message.attempts,
+        retry_in_ms: delay,
+      });
+      return (await this.outcomes.retryLater(message, delay, error.code, reason, provider))
+        ? 'retried'
+        : 'lost';
+    }
+    const final =
+      error.kind === 'transient'
+        ? `${reason} (gave up after ${message.attempts} attempt${message.attempts === 1 ? '' : 's'})`
+        : reason;
+    return (await this.outcomes.failed(message, error.code, final, provider)) ? 'failed' : 'lost';
+  }
+
+  /**
+   * The provider may or may not have the message. Ask it when it can tell (BulkSMS, by the
+   * idempotency key); otherwise record the uncertainty rather than risk a duplicate.
+   */
+  async settleUnknown(
+    message: SmsMessage,
+    sms: OutboundSms,
+    cause?: GatewayError,
+  ): Promise<SendOutcome> {
+    const provider = this.gateway.name;
+    if (this.gateway.reconcile) {
+      try {
+        const found = await this.gateway.reconcile(sms);
+        if (found) {
+          return (await this.outcomes.sent(message, provider, found.providerMessageId))
+            ? 'sent'
+            : 'lost';
+        }
+        // The provider certainly does not have it: sending again cannot duplicate it.
+        const delay = retryDelayMs(message.attempts, this.config);
+        return (await this.outcomes.retryLater(
+          message,
+          delay,
+          cause?.code ?? 'outcome_unknown',
+          `${provider}: no answer to the send; the provider confirmed it did not receive it`,
+          provider,
+        ))
+          ? 'retried'
+          : 'lost';
+      } catch (error) {
+        this.logger.warn('reconcile failed; recording the outcome as unknown', {
+          message_id: message.id,
+          provider,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    const detail = cause ? ` (${cause.message})` : '';
+    return (await this.outcomes.failed(
+      message,
+      'outcome_unknown',
+      `${provider}: the send was interrupted${detail}; the provider may or may not have received it, so it was not sent again`,
+      provider,
+    ))
+      ? 'failed'
+      : 'lost';
+  }
+}
