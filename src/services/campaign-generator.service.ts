@@ -145,9 +145,7 @@ export class CampaignGenerator {
     let skipped = 0;
     let cursor = '';
     for (;;) {
-      const chunk = await inTransaction(this.dataSource, (manager) =>
-        this.expandChunk(manager, campaign, token, parsed, cursor),
-      );
+      const chunk = await this.nextChunk(campaign, token, parsed, cursor);
       if (chunk === 'lost') {
         this.logger.warn('campaign generation stopped: the campaign was cancelled or taken over', {
           campaign_id: campaign.id,
@@ -179,6 +177,18 @@ export class CampaignGenerator {
     );
     this.logger.info('campaign generated', { campaign_id: campaign.id, generated, skipped });
     return { campaignId: campaign.id, generated, skipped, status };
+  }
+
+  /** One chunk, in its own transaction. */
+  private nextChunk(
+    campaign: SmsCampaign,
+    token: string,
+    template: CompiledTemplate | null,
+    cursor: string,
+  ): Promise<'lost' | 'done' | { generated: number; skipped: number; cursor: string }> {
+    return inTransaction(this.dataSource, (manager) =>
+      this.expandChunk(manager, campaign, token, template, cursor),
+    );
   }
 
   private async expandChunk(

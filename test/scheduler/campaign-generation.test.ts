@@ -1,0 +1,223 @@
+import { SmsMessage } from '../../entities/sms-message.entity';
+import { CampaignGenerator } from '../../src/services/campaign-generator.service';
+import { createAccount, createContact, createTemplate, uniqueMobile } from '../factories/records';
+import { describeEachEngine, TestApp } from '../support/test-app';
+import type { Json } from '../support/test-app';
+
+describeEachEngine('campaign generation', (engine) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    // Small chunks so every test crosses chunk boundaries; no rate limit for the sends.
+    app = await TestApp.start(engine, { CAMPAIGN_CHUNK_SIZE: '2', SMS_RATE_PER_SECOND: '0' });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const generator = (): CampaignGenerator => app.server.sending.generator;
+
+  /** A campaign over a mixed population; returns it with the ids by role. */
+  async function mixedCampaign() {
+    const account = await createAccount(app, { name: 'Initech' });
+    const template = await createTemplate(app, {
+      body: 'Hi {{ contact.first_name }} {{ contact.last_name }} of {{ account.name | default: "your company" }}',
+    });
+    const shared = uniqueMobile();
+    const ok = [];
+    for (let i = 0; i < 5; i++) {
+      ok.push(
+        await createContact(app, {
+          first_name: `Ok${i}`,
+          last_name: 'Person',
+          account_id: account.id,
+        }),
+      );
+    }
+    const noPhone = await createContact(app, { first_name: 'No', phone_mobile: null });
+    const notOpted = await createContact(app, { first_name: 'Out', sms_opt_in: false });
+    const dupA = await createContact(app, { first_name: 'DupA', phone_mobile: shared });
+    const dupB = await createContact(app, { first_name: 'DupB', phone_mobile: shared });
+    const deleted = await createContact(app, { first_name: 'Gone' });
+    const campaign = (
+      await app.post('/api/sms-campaigns', {
+        name: `Mixed ${Math.random()}`,
+        send_date: '2020-01-01T09:00:00Z',
+        module: 'contacts',
+        template_id: template.id,
+      })
+    ).body;
+    const ids = [...ok, noPhone, notOpted, dupA, dupB, deleted].map((c) => c.id);
+    expect((await app.post(`/api/sms-campaigns/${campaign.id}/recipients`, { ids })).body).toEqual({
+      added: 10,
+      total: 10,
+    });
+    await app.delete(`/api/contacts/${deleted.id}`);
+    return { campaign, ok, noPhone, notOpted, dupA, dupB, deleted };
+  }
+
+  async function messagesOf(campaignId: string): Promise<Json[]> {
+    return app.server.dataSource
+      .getRepository(SmsMessage)
+      .find({ where: { campaign_id: campaignId } });
+  }
+
+  it('expands a campaign into one rendered message per reachable number, with skip reasons', async () => {
+    const { campaign, ok } = await mixedCampaign();
+    expect(
+      (await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'generate_all' })).status,
+    ).toBe(200);
+
+    const result = await generator().generateNext();
+    expect(result).toMatchObject({
+      campaignId: campaign.id,
+      generated: 6,
+      skipped: 4,
+      status: 'in_progress',
+    });
+
+    const messages = await messagesOf(campaign.id);
+    expect(messages).toHaveLength(6);
+    const bodies = messages.map((m) => m.body).sort();
+    expect(bodies).toEqual(
+      expect.arrayContaining(ok.map((c) => `Hi ${c.first_name} Person of Initech`)),
+    );
+    for (const m of messages) {
+      expect(m).toMatchObject({
+        status: 'send_sms',
+        parent_type: 'contacts',
+        segments: 1,
+        encoding: 'GSM-7',
+      });
+      expect(m.send_date.toISOString()).toBe('2020-01-01T09:00:00.000Z');
+    }
+    expect(new Set(messages.map((m) => m.to_number)).size).toBe(6);
+
+    const summary = (await app.get(`/api/sms-campaigns/${campaign.id}`)).body;
+    expect(summary.status).toBe('in_progress');
+    expect(summary.counts).toEqual({ send_sms: 6 });
+    expect(summary.skipped).toEqual({
+      no_phone: 1,
+      not_opted_in: 1,
+      duplicate_number: 1,
+      record_deleted: 1,
+    });
+    const recipients = (await app.get(`/api/sms-campaigns/${campaign.id}/recipients?per_page=50`))
+      .body;
+    expect(recipients.data.filter((r: Json) => r.status === 'pending')).toEqual([]);
+
+    // Nothing left to do: running again changes nothing.
+    expect(await generator().generateNext()).toBeNull();
+    expect(await messagesOf(campaign.id)).toHaveLength(6);
+  });
+
+  it('resumes after a crash in the middle without duplicates or losses', async () => {
+    const { campaign } = await mixedCampaign();
+    await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'generate_all' });
+    // The second chunk's transaction dies half-way (as if the process was killed).
+    const gen = generator() as unknown as { expandChunk: (...args: unknown[]) => Promise<unknown> };
+    const original = gen.expandChunk.bind(gen);
+    let calls = 0;
+    gen.expandChunk = async (...args: unknown[]) => {
+      calls += 1;
+      if (calls === 2) {
+        const [manager] = args as [{ query: (sql: string) => Promise<unknown> }];
+        await manager.query("UPDATE sms_campaign_recipients SET status = 'skipped' WHERE 1 = 0");
+        throw new Error('simulated crash');
+      }
+      return original(...args);
+    };
+    try {
+      await expect(generator().generateNext()).rejects.toThrow('simulated crash');
+    } finally {
+      gen.expandChunk = original;
+    }
+    expect((await app.get(`/api/sms-campaigns/${campaign.id}`)).body.status).toBe('generating');
+    // The first chunk (2 recipients) was committed; the second left no trace.
+    const firstChunk = await messagesOf(campaign.id);
+    expect(firstChunk.length).toBeLessThanOrEqual(2);
+    const recipients = (await app.get(`/api/sms-campaigns/${campaign.id}/recipients?per_page=50`))
+      .body.data;
+    expect(recipients.filter((r: Json) => r.status !== 'pending')).toHaveLength(2);
+
+    // While the dead worker's lease runs, nobody takes the campaign over...
+    expect(await generator().generateNext()).toBeNull();
+    // ...once it has expired, another worker finishes the job.
+    const later = new Date(Date.now() + 120_000);
+    const result = await generator().generateNext(later);
+    expect(result).toMatchObject({ campaignId: campaign.id, status: 'in_progress' });
+    const messages = await messagesOf(campaign.id);
+    expect(messages).toHaveLength(6);
+    expect(new Set(messages.map((m) => m.to_number)).size).toBe(6);
+    const summary = (await app.get(`/api/sms-campaigns/${campaign.id}`)).body;
+    expect(summary.skipped).toEqual({
+      no_phone: 1,
+      not_opted_in: 1,
+      duplicate_number: 1,
+      record_deleted: 1,
+    });
+  });
+
+  it('sends the generated messages and completes the campaign', async () => {
+    const { campaign } = await mixedCampaign();
+    await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'generate_all' });
+    await app.server.sending.jobs.campaigns.run();
+    await app.server.sending.jobs.dispatch.run();
+    await app.server.sending.jobs.campaigns.run();
+    const summary = (await app.get(`/api/sms-campaigns/${campaign.id}`)).body;
+    expect(summary.counts).toEqual({ sent: 6 });
+    expect(summary.status).toBe('completed');
+    for (const m of await messagesOf(campaign.id)) {
+      expect(m.provider).toBe('log');
+      expect(m.provider_message_id).toMatch(/^log-/);
+    }
+  });
+
+  it('stops generating when the campaign is cancelled meanwhile', async () => {
+    const { campaign } = await mixedCampaign();
+    await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'generate_all' });
+    const gen = generator() as unknown as { nextChunk: (...args: unknown[]) => Promise<unknown> };
+    const original = gen.nextChunk.bind(gen);
+    let cancelled = false;
+    gen.nextChunk = async (...args: unknown[]) => {
+      if (!cancelled && (await messagesOf(campaign.id)).length > 0) {
+        // A marketer cancels while some of the campaign's messages are already queued.
+        cancelled = true;
+        const res = await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'cancelled' });
+        expect(res.status).toBe(200);
+      }
+      return original(...args);
+    };
+    try {
+      const result = await generator().generateNext();
+      expect(result?.status).toBe('cancelled');
+    } finally {
+      gen.nextChunk = original;
+    }
+    const messages = await messagesOf(campaign.id);
+    expect(cancelled).toBe(true);
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.length).toBeLessThan(6);
+    expect(messages.every((m) => m.status === 'cancelled')).toBe(true);
+  });
+
+  it('skips a recipient whose rendered text is over the segment limit', async () => {
+    // 20 × a 100-character title = 2,000 characters = 14 segments, over the limit of 10.
+    const template = await createTemplate(app, { body: '{{ contact.title }}'.repeat(20) });
+    const long = await createContact(app, { title: 'x'.repeat(100) });
+    const fits = await createContact(app, { title: 'short' });
+    const campaign = (
+      await app.post('/api/sms-campaigns', {
+        name: 'Too long',
+        send_date: '2020-01-01T09:00:00Z',
+        module: 'contacts',
+        template_id: template.id,
+      })
+    ).body;
+    await app.post(`/api/sms-campaigns/${campaign.id}/recipients`, { ids: [long.id, fits.id] });
+    await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'generate_all' });
+    await generator().generateNext();
+    const summary = (await app.get(`/api/sms-campaigns/${campaign.id}`)).body;
+    expect(summary.skipped).toEqual({ too_long: 1 });
+    expect(summary.counts).toEqual({ send_sms: 1 });
+  });
+});
