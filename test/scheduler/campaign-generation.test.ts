@@ -1,5 +1,5 @@
 import { SmsMessage } from '../../entities/sms-message.entity';
-import { CampaignGenerator } from '../../src/services/campaign-generator.service';
+import type { CampaignGenerator } from '../../src/services/campaign-generator.service';
 import { createAccount, createContact, createTemplate, uniqueMobile } from '../factories/records';
 import { describeEachEngine, TestApp } from '../support/test-app';
 import type { Json } from '../support/test-app';
