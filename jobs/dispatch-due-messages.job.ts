@@ -19,7 +19,9 @@ export class DispatchDueMessagesJob {
       if (report.claimed > 0) {
         this.logger.debug('dispatch batch', { ...report });
       }
-      if (report.claimed === 0 || Date.now() - started > this.maxRunMs) {
+      // Go on only while batches come back full and make progress; the next tick does the rest.
+      const full = report.claimed >= this.dispatcher.batchLimit;
+      if (!full || report.released > 0 || Date.now() - started > this.maxRunMs) {
         return;
       }
     }

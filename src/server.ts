@@ -7,7 +7,7 @@ import { createApp } from './app';
 import type { AppConfig } from './config/config';
 import { createDataSource } from './db/data-source';
 import { installTransactionGate } from './db/transactions';
-import { createGateway, DEFAULT_GATEWAY_TIMEOUT_MS } from './gateways/gateway.factory';
+import { createGateway } from './gateways/gateway.factory';
 import type { SmsGateway } from './gateways/sms-gateway';
 import { Logger } from './logger';
 import { createSendingRuntime, scheduleJobs } from './scheduler-runtime';
@@ -73,7 +73,7 @@ async function startCore(
     services,
     gateway,
     config,
-    Number(env.SMS_GATEWAY_TIMEOUT_MS) || DEFAULT_GATEWAY_TIMEOUT_MS,
+    config.scheduler.gatewayTimeoutMs,
     logger,
   );
   const scheduler = withScheduler ? scheduleJobs(sending, config, logger) : null;

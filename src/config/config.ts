@@ -35,6 +35,8 @@ export interface SchedulerConfig {
   ratePerSecond: number;
   validityHours: number;
   leaseSeconds: number;
+  /** How long one gateway request may take (SMS_GATEWAY_TIMEOUT_MS). */
+  gatewayTimeoutMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
 }
@@ -113,6 +115,15 @@ function readUrl(env: Env, name: string): string | null {
 
 export function loadSchedulerConfig(env: Env = process.env): SchedulerConfig {
   const retryBaseMs = readInt(env, 'SMS_RETRY_BASE_MS', 5_000, 1, 3_600_000);
+  const leaseSeconds = readInt(env, 'SMS_LEASE_SECONDS', 60, 5, 3_600);
+  const gatewayTimeoutMs = readInt(env, 'SMS_GATEWAY_TIMEOUT_MS', 10_000, 100, 300_000);
+  // A send must be able to finish inside the claim's lease, or recovery could settle a message
+  // whose request is still in flight.
+  if (gatewayTimeoutMs + 2_000 > leaseSeconds * 1000) {
+    throw new ConfigError(
+      `SMS_LEASE_SECONDS=${leaseSeconds} is too short for SMS_GATEWAY_TIMEOUT_MS=${gatewayTimeoutMs}: the lease must exceed the timeout by at least 2 seconds`,
+    );
+  }
   return {
     enabled: readSwitch(env, 'SCHEDULER', true),
     dispatchCron: readCron(env, 'DISPATCH_CRON', DEFAULT_CRON.dispatch),
@@ -125,7 +136,8 @@ export function loadSchedulerConfig(env: Env = process.env): SchedulerConfig {
     maxAttempts: readInt(env, 'SMS_MAX_ATTEMPTS', 5, 1, 100),
     ratePerSecond: readInt(env, 'SMS_RATE_PER_SECOND', 10, 0, 100_000),
     validityHours: readInt(env, 'SMS_VALIDITY_HOURS', 24, 1, 24 * 30),
-    leaseSeconds: readInt(env, 'SMS_LEASE_SECONDS', 60, 5, 3_600),
+    leaseSeconds,
+    gatewayTimeoutMs,
     retryBaseMs,
     retryMaxMs: readInt(env, 'SMS_RETRY_MAX_MS', 300_000, retryBaseMs, 86_400_000),
   };

@@ -41,3 +41,23 @@ export async function execute(
     }
   }
 }
+
+/**
+ * InnoDB picks a victim when two transactions wait on each other (a claim crossing an outcome
+ * update on the same index range, say). The victim's statement changed nothing, so running it
+ * again is safe; only deadlocks and lock-wait timeouts are retried.
+ */
+export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { driverError?: { code?: string } } | null)?.driverError?.code;
+      const retriable = code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+      if (!retriable || attempt >= attempts) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, attempt * 10 * Math.random()));
+    }
+  }
+}

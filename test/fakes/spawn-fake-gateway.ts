@@ -27,7 +27,6 @@ export interface FakeGatewayProcess extends FakeGatewayProcessInfo {
 
 const ROOT = path.resolve(__dirname, '../..');
 const RUNNER = path.join(__dirname, 'run-fake-gateway.ts');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export async function spawnFakeGateway(
   name: FakeGatewayName,
@@ -37,7 +36,12 @@ export async function spawnFakeGateway(
   if (options.credentials) {
     env.FAKE_GATEWAY_CREDENTIALS = JSON.stringify(options.credentials);
   }
-  const child = spawn(TSX, [RUNNER, name], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `node --import tsx` keeps it one process: a signal reaches the fake itself, not a wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, name], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');

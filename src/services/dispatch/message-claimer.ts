@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SmsMessage, SmsStatus } from '../../../entities/sms-message.entity';
 import { isMysqlFamily } from '../../db/data-source';
-import { execute, placeholders, sqlDate } from '../../db/sql';
+import { execute, placeholders, retryOnDeadlock, sqlDate } from '../../db/sql';
 import { inTransaction } from '../../db/transactions';
 
 /**
@@ -20,6 +20,10 @@ export class MessageClaimer {
   ) {}
 
   async claimDue(limit: number, now = new Date()): Promise<SmsMessage[]> {
+    return retryOnDeadlock(() => this.claimOnce(limit, now));
+  }
+
+  private async claimOnce(limit: number, now: Date): Promise<SmsMessage[]> {
     const token = randomUUID();
     const lease = new Date(now.getTime() + this.leaseSeconds * 1000);
     const set =

@@ -70,10 +70,13 @@ export class MessageDispatcher {
   }
 
   /** Claims up to about one second of sending (or one batch when the rate is unlimited). */
-  async dispatchDue(now = new Date()): Promise<DispatchReport> {
+  get batchLimit(): number {
     const rate = this.config.ratePerSecond;
-    const limit = rate > 0 ? Math.min(this.config.batchSize, rate) : this.config.batchSize;
-    const messages = await this.claimer.claimDue(limit, now);
+    return rate > 0 ? Math.min(this.config.batchSize, rate) : this.config.batchSize;
+  }
+
+  async dispatchDue(now = new Date()): Promise<DispatchReport> {
+    const messages = await this.claimer.claimDue(this.batchLimit, now);
     const report: DispatchReport = {
       claimed: messages.length,
       sent: 0,

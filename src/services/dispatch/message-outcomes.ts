@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { SmsMessage, SmsStatus } from '../../../entities/sms-message.entity';
+import { retryOnDeadlock } from '../../db/sql';
 
 const MAX_ERROR_MESSAGE = 500;
 
@@ -11,12 +12,14 @@ export class MessageOutcomes {
   constructor(private readonly dataSource: DataSource) {}
 
   private async write(message: SmsMessage, values: Partial<SmsMessage>): Promise<boolean> {
-    const result = await this.dataSource
-      .getRepository(SmsMessage)
-      .update(
-        { id: message.id, status: SmsStatus.Sending, claim_token: message.claim_token as string },
-        { ...values, lease_until: null, updated_at: new Date() },
-      );
+    const result = await retryOnDeadlock(() =>
+      this.dataSource
+        .getRepository(SmsMessage)
+        .update(
+          { id: message.id, status: SmsStatus.Sending, claim_token: message.claim_token as string },
+          { ...values, lease_until: null, updated_at: new Date() },
+        ),
+    );
     return (result.affected ?? 0) > 0;
   }
 
