@@ -17,6 +17,8 @@ export enum SkipReason {
   TooLong = 'too_long',
   /** The template failed for this record (e.g. a render limit). */
   RenderFailed = 'render_failed',
+  /** The number is on the suppression list (it replied STOP, or the provider says opted out). */
+  Suppressed = 'suppressed',
 }
 
 /**

@@ -1,4 +1,8 @@
 import { Account } from './account.entity';
+import { ConsentLogEntry } from './consent-log-entry.entity';
+import { DeliveryReceipt } from './delivery-receipt.entity';
+import { InboundSms } from './inbound-sms.entity';
+import { Suppression } from './suppression.entity';
 import { CampaignRecipient } from './campaign-recipient.entity';
 import { Contact } from './contact.entity';
 import { SmsCampaign } from './sms-campaign.entity';
@@ -10,10 +14,14 @@ import { User } from './user.entity';
 export const ALL_ENTITIES = [
   Account,
   CampaignRecipient,
+  ConsentLogEntry,
+  DeliveryReceipt,
+  InboundSms,
   Contact,
   SmsCampaign,
   SmsMessage,
   SmsRateLimit,
   SmsTemplate,
+  Suppression,
   User,
 ];

@@ -27,6 +27,7 @@ export const EDITABLE_SMS_STATUSES: readonly SmsStatus[] = [SmsStatus.Draft, Sms
 @Entity({ name: 'sms_messages' })
 @Index('idx_sms_messages_due', ['status', 'due_at'])
 @Index('idx_sms_messages_claim', ['claim_token'])
+@Index('idx_sms_messages_provider_id', ['provider', 'provider_message_id'])
 @Index('uq_sms_messages_campaign_number', ['campaign_id', 'to_number'], { unique: true })
 @Index('idx_sms_messages_parent', ['parent_type', 'parent_id', 'created_at'])
 @Index('idx_sms_messages_campaign', ['campaign_id', 'status'])
@@ -100,6 +101,10 @@ export class SmsMessage {
 
   @Column({ ...DATETIME, nullable: true })
   sent_at!: Date | null;
+
+  /** When the provider reported it delivered (or undelivered/failed) to the handset. */
+  @Column({ ...DATETIME, nullable: true })
+  delivered_at!: Date | null;
 
   @Column({ type: 'integer' })
   segments!: number;
