@@ -41,6 +41,7 @@ export function createSendingRuntime(
     config.scheduler,
     { sendTimeoutMs, publicUrl: config.publicUrl },
     logger,
+    services.consent,
   );
   const generator = new CampaignGenerator(
     dataSource,

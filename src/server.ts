@@ -117,6 +117,7 @@ export async function startServer(
     sending.dispatcher,
     config.smsMaxSegments,
     config.scheduler.leaseSeconds,
+    services.consent,
   );
   const app = createApp(services, config, logger, { testSends });
   const server: Server = await new Promise((resolve, reject) => {

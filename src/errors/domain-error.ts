@@ -3,6 +3,8 @@ export enum ErrorCode {
   ValidationFailed = 'validation_failed',
   NoPhone = 'no_phone',
   NotOptedIn = 'not_opted_in',
+  /** The number is on the suppression list (it replied STOP). */
+  Suppressed = 'suppressed',
   BadRequest = 'bad_request',
   Unauthorized = 'unauthorized',
   Forbidden = 'forbidden',

@@ -1,5 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ConsentSource } from '../../entities/consent-log-entry.entity';
 import type { User } from '../../entities/user.entity';
+import type { ConsentActor } from '../services/consent/consent.service';
 import { roleCan } from '../auth/permissions';
 import type { Permission } from '../auth/permissions';
 import { DomainError, ErrorCode } from '../errors/domain-error';
@@ -42,4 +44,9 @@ export function requirePermission(permission: Permission): RequestHandler {
     }
     next();
   };
+}
+
+/** The signed-in user as the author of a consent change made through the API. */
+export function apiActor(res: Response): ConsentActor {
+  return { source: ConsentSource.Api, userId: currentUser(res).id };
 }

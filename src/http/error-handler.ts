@@ -12,6 +12,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.ValidationFailed:
     case ErrorCode.NoPhone:
     case ErrorCode.NotOptedIn:
+    case ErrorCode.Suppressed:
       return 422;
     case ErrorCode.BadRequest:
       return 400;

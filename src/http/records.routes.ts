@@ -5,7 +5,7 @@ import type { CrmRecord, RecordService } from '../services/record.service';
 import type { Services } from '../services';
 import { takePageRequest } from '../services/pagination';
 import { parseRecordFilter } from '../services/record-filter';
-import { currentUser, requirePermission } from './auth.middleware';
+import { apiActor, currentUser, requirePermission } from './auth.middleware';
 import { CreateSmsMessageDto } from './dtos/sms-message.dto';
 import { parseDateTime } from './dtos/validators';
 import { presentMessage, presentPage } from './presenters';
@@ -40,7 +40,7 @@ export function recordRoutes<T extends CrmRecord>(
     if ((input as Record<string, unknown>)[requiredOnCreate] === undefined) {
       throw fieldError(requiredOnCreate, `${requiredOnCreate} is required`);
     }
-    res.status(201).json(present(await records.create(input)));
+    res.status(201).json(present(await records.create(input, apiActor(res))));
   });
 
   router.get('/:id', read, async (req, res) => {
@@ -49,7 +49,7 @@ export function recordRoutes<T extends CrmRecord>(
 
   router.patch('/:id', write, async (req, res) => {
     const input = parseDto(dtoClass, jsonBody(req)) as Partial<T>;
-    res.json(present(await records.update(param(req, 'id'), input)));
+    res.json(present(await records.update(param(req, 'id'), input, apiActor(res))));
   });
 
   router.delete('/:id', write, async (req, res) => {

@@ -221,6 +221,7 @@ export class CampaignGenerator {
       skips.set(reason, list);
     };
     const seen = new Set<string>();
+    const suppressed = await this.suppressedIn(manager, rows, def.phoneField);
     const values: unknown[][] = [];
     const recordOfMessage = new Map<string, string>();
     const stamp = sqlDate(ds, now);
@@ -242,6 +243,10 @@ export class CampaignGenerator {
       }
       if (!Number(row.r_sms_opt_in)) {
         skip(SkipReason.NotOptedIn, recordId);
+        continue;
+      }
+      if (suppressed.has(phone)) {
+        skip(SkipReason.Suppressed, recordId);
         continue;
       }
       if (seen.has(phone)) {
@@ -350,6 +355,24 @@ export class CampaignGenerator {
       [campaign.id, cursor, this.options.chunkSize],
     );
     return records as Row[];
+  }
+
+  /** Suppressed numbers of the chunk, in one query. */
+  private async suppressedIn(
+    manager: EntityManager,
+    rows: Row[],
+    phoneField: string,
+  ): Promise<Set<string>> {
+    const phones = rows.map((row) => row[`r_${phoneField}`]).filter(Boolean) as string[];
+    if (phones.length === 0) {
+      return new Set();
+    }
+    const { records } = await execute(
+      manager,
+      `SELECT phone FROM sms_suppressions WHERE phone IN (${placeholders(phones.length)})`,
+      phones,
+    );
+    return new Set(records.map((r: { phone: string }) => r.phone));
   }
 
   /** Inserts the rows, skipping any whose number already has a message in the campaign. */

@@ -1,8 +1,12 @@
+import { ConsentSource } from '../../entities/consent-log-entry.entity';
 import { Contact } from '../../entities/contact.entity';
 import { RecordModule } from '../../entities/record-module';
 import type { Services } from '../services';
 
 const DEMO_MARKER = 'demo@crm-sms.example';
+
+/** Demo records come in like an import: their consent is logged as such. */
+const IMPORT = { source: ConsentSource.Import, userId: null, detail: 'npm run seed:demo' };
 
 const ACCOUNTS = [
   {
@@ -78,27 +82,33 @@ export async function seedDemoData(services: Services): Promise<boolean> {
   }
   const accountIds: string[] = [];
   for (const a of ACCOUNTS) {
-    const account = await services.accounts.create({
-      name: a.name,
-      phone_office: a.phone_office,
-      sms_opt_in: true,
-      billing_address_city: a.city,
-      billing_address_country: a.country,
-      industry: a.industry,
-      account_type: 'Customer',
-    });
+    const account = await services.accounts.create(
+      {
+        name: a.name,
+        phone_office: a.phone_office,
+        sms_opt_in: true,
+        billing_address_city: a.city,
+        billing_address_country: a.country,
+        industry: a.industry,
+        account_type: 'Customer',
+      },
+      IMPORT,
+    );
     accountIds.push(account.id);
   }
   for (const [index, c] of CONTACTS.entries()) {
-    await services.contacts.create({
-      first_name: c.first_name,
-      last_name: c.last_name,
-      phone_mobile: c.phone_mobile,
-      sms_opt_in: c.opt,
-      account_id: accountIds[c.account],
-      email: index === 0 ? DEMO_MARKER : `${c.first_name.toLowerCase()}@example.com`,
-      lead_source: 'Demo',
-    });
+    await services.contacts.create(
+      {
+        first_name: c.first_name,
+        last_name: c.last_name,
+        phone_mobile: c.phone_mobile,
+        sms_opt_in: c.opt,
+        account_id: accountIds[c.account],
+        email: index === 0 ? DEMO_MARKER : `${c.first_name.toLowerCase()}@example.com`,
+        lead_source: 'Demo',
+      },
+      IMPORT,
+    );
   }
   await services.templates.create(
     {

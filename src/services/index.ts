@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { RecordModule } from '../../entities/record-module';
 import type { AppConfig } from '../config/config';
 import { SmsTemplateEngine } from '../domain/sms-template-engine';
+import { ConsentService } from './consent/consent.service';
 import { AccountService, ContactService } from './record.service';
 import type { CrmRecord, RecordService } from './record.service';
 import { SmsCampaignService } from './sms-campaign.service';
@@ -13,6 +14,7 @@ import { UserService } from './user.service';
 /** Every service, wired once; the API, the scheduler and the CLI tools share them. */
 export interface Services {
   dataSource: DataSource;
+  consent: ConsentService;
   contacts: ContactService;
   accounts: AccountService;
   records: (module: RecordModule) => RecordService<CrmRecord>;
@@ -24,21 +26,23 @@ export interface Services {
 }
 
 export function createServices(dataSource: DataSource, config: AppConfig): Services {
-  const contacts = new ContactService(dataSource);
-  const accounts = new AccountService(dataSource);
+  const consent = new ConsentService(dataSource);
+  const contacts = new ContactService(dataSource, consent);
+  const accounts = new AccountService(dataSource, consent);
   const records = (module: RecordModule): RecordService<CrmRecord> =>
     (module === RecordModule.Contacts ? contacts : accounts) as RecordService<CrmRecord>;
   const templates = new SmsTemplateService(dataSource, new SmsTemplateEngine());
   const composer = new SmsComposer(dataSource, templates);
   return {
     dataSource,
+    consent,
     contacts,
     accounts,
     records,
     users: new UserService(dataSource),
     templates,
     composer,
-    messages: new SmsMessageService(dataSource, composer, config.smsMaxSegments),
+    messages: new SmsMessageService(dataSource, composer, config.smsMaxSegments, consent),
     campaigns: new SmsCampaignService(dataSource, records),
   };
 }

@@ -7,7 +7,9 @@ import { User } from '../../entities/user.entity';
 import { normalizePhone } from '../domain/phone-number';
 import { ACCOUNTS, CONTACTS } from '../domain/record-modules';
 import type { RecordModuleDefinition } from '../domain/record-modules';
-import { notFound, validationFailed } from '../errors/domain-error';
+import { DomainError, ErrorCode, notFound, validationFailed } from '../errors/domain-error';
+import { inTransaction } from '../db/transactions';
+import type { ConsentActor, ConsentService } from './consent/consent.service';
 import type { ErrorDetail } from '../errors/domain-error';
 import { offsetOf } from './pagination';
 import type { Page, PageRequest } from './pagination';
@@ -29,13 +31,15 @@ export class RecordService<T extends CrmRecord & ObjectLiteral> {
     private readonly dataSource: DataSource,
     readonly def: RecordModuleDefinition,
     private readonly entity: new () => T,
+    private readonly consent: ConsentService,
   ) {}
 
   private repo(manager: EntityManager = this.dataSource.manager): Repository<T> {
     return manager.getRepository(this.entity);
   }
 
-  async create(input: Partial<T>): Promise<T> {
+  /** Creates a record; a consent given at creation is logged with who gave it and how. */
+  async create(input: Partial<T>, actor: ConsentActor): Promise<T> {
     const values = await this.prepare(input, true);
     const now = new Date();
     const record = this.repo().create({
@@ -44,7 +48,23 @@ export class RecordService<T extends CrmRecord & ObjectLiteral> {
       created_at: now,
       updated_at: now,
     } as T);
-    await this.repo().insert(record as never);
+    await this.checkNotSuppressed(record);
+    await inTransaction(this.dataSource, async (manager) => {
+      await this.repo(manager).insert(record as never);
+      if (record.sms_opt_in) {
+        await this.consent.log(
+          manager,
+          {
+            record_type: this.def.module,
+            record_id: record.id,
+            phone: this.phoneOf(record),
+            old_value: null,
+            new_value: true,
+          },
+          actor,
+        );
+      }
+    });
     return this.get(record.id);
   }
 
@@ -60,13 +80,61 @@ export class RecordService<T extends CrmRecord & ObjectLiteral> {
     return this.repo(manager).findOne({ where: { id } as never });
   }
 
-  async update(id: string, input: Partial<T>): Promise<T> {
-    await this.get(id);
+  /** Updates a record; a change of sms_opt_in is logged in the same transaction. */
+  async update(id: string, input: Partial<T>, actor: ConsentActor): Promise<T> {
+    const current = await this.get(id);
     const values = await this.prepare(input, false);
-    if (Object.keys(values).length > 0) {
-      await this.repo().update({ id, deleted_at: IsNull() } as never, values as never);
+    const given = Object.fromEntries(
+      Object.entries(values).filter(([, value]) => value !== undefined),
+    ) as Partial<T>;
+    if (Object.keys(given).length === 0) {
+      return current;
     }
+    const next = { ...current, ...given } as T;
+    const consentChanged =
+      given.sms_opt_in !== undefined && given.sms_opt_in !== current.sms_opt_in;
+    if (next.sms_opt_in && (consentChanged || this.phoneOf(next) !== this.phoneOf(current))) {
+      await this.checkNotSuppressed(next);
+    }
+    await inTransaction(this.dataSource, async (manager) => {
+      await this.repo(manager).update(
+        { id, deleted_at: IsNull() } as never,
+        { ...given, updated_at: new Date() } as never,
+      );
+      if (consentChanged) {
+        await this.consent.log(
+          manager,
+          {
+            record_type: this.def.module,
+            record_id: id,
+            phone: this.phoneOf(next),
+            old_value: current.sms_opt_in,
+            new_value: next.sms_opt_in,
+          },
+          actor,
+        );
+      }
+    });
     return this.get(id);
+  }
+
+  /**
+   * A number that replied STOP opts back in only by texting START: staff cannot re-enable it
+   * on a record, or the revocation would be overridden without the person's say.
+   */
+  private async checkNotSuppressed(record: T): Promise<void> {
+    const phone = this.phoneOf(record);
+    if (!record.sms_opt_in || !phone) {
+      return;
+    }
+    const suppressed = await this.consent.suppression(phone);
+    if (suppressed) {
+      throw new DomainError(
+        ErrorCode.Suppressed,
+        `${phone} is on the suppression list (${suppressed.reason}, since ${suppressed.created_at.toISOString()}); it can opt back in only by replying START`,
+        [{ field: 'sms_opt_in', message: `${phone} opted out of SMS` }],
+      );
+    }
   }
 
   /** Soft delete: the record disappears from lists, its SMS history stays. */
@@ -181,13 +249,13 @@ export class RecordService<T extends CrmRecord & ObjectLiteral> {
 }
 
 export class ContactService extends RecordService<Contact> {
-  constructor(dataSource: DataSource) {
-    super(dataSource, CONTACTS, Contact);
+  constructor(dataSource: DataSource, consent: ConsentService) {
+    super(dataSource, CONTACTS, Contact, consent);
   }
 }
 
 export class AccountService extends RecordService<Account> {
-  constructor(dataSource: DataSource) {
-    super(dataSource, ACCOUNTS, Account);
+  constructor(dataSource: DataSource, consent: ConsentService) {
+    super(dataSource, ACCOUNTS, Account, consent);
   }
 }

@@ -7,6 +7,7 @@ import { conflict, DomainError, ErrorCode, fieldError, notFound } from '../error
 import { offsetOf } from './pagination';
 import type { Page, PageRequest } from './pagination';
 import type { CrmRecord, RecordService } from './record.service';
+import type { ConsentService } from './consent/consent.service';
 import type { SmsComposer } from './sms-composer.service';
 
 export interface NewRecordMessage {
@@ -44,6 +45,7 @@ export class SmsMessageService {
     private readonly dataSource: DataSource,
     private readonly composer: SmsComposer,
     private readonly maxSegments: number,
+    private readonly consent: ConsentService,
   ) {}
 
   private get repo() {
@@ -67,6 +69,14 @@ export class SmsMessageService {
           message: reach.reason,
         },
       ]);
+    }
+    const suppressed = await this.consent.suppression(reach.number);
+    if (suppressed) {
+      throw new DomainError(
+        ErrorCode.Suppressed,
+        `${reach.number} opted out of SMS (${suppressed.reason}); it can opt back in by replying START`,
+        [{ field: records.def.phoneField, message: `${reach.number} is on the suppression list` }],
+      );
     }
     const composed = await this.composer.compose(records.def.module, record, input);
     this.checkLength(composed.count.segments, 'body');

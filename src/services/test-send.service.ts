@@ -4,7 +4,8 @@ import { newId } from '../../entities/columns';
 import { RecordModule } from '../../entities/record-module';
 import { SmsMessage, SmsStatus } from '../../entities/sms-message.entity';
 import { normalizePhone } from '../domain/phone-number';
-import { fieldError } from '../errors/domain-error';
+import { DomainError, ErrorCode, fieldError } from '../errors/domain-error';
+import type { ConsentService } from './consent/consent.service';
 import type { MessageDispatcher } from './dispatch/message-dispatcher';
 import { sleepUntil } from './dispatch/rate-limiter';
 import type { CrmRecord, RecordService } from './record.service';
@@ -33,12 +34,21 @@ export class TestSendService {
     private readonly dispatcher: MessageDispatcher,
     private readonly maxSegments: number,
     private readonly leaseSeconds: number,
+    private readonly consent: ConsentService,
   ) {}
 
   async send(input: TestSendInput, userId: string | null): Promise<SmsMessage> {
     const phone = normalizePhone(input.to);
     if (!phone.ok) {
       throw fieldError('to', phone.reason);
+    }
+    const suppressed = await this.consent.suppression(phone.e164);
+    if (suppressed) {
+      throw new DomainError(
+        ErrorCode.Suppressed,
+        `${phone.e164} opted out of SMS (${suppressed.reason}); even a test is not sent to it`,
+        [{ field: 'to', message: `${phone.e164} is on the suppression list` }],
+      );
     }
     const module = await this.moduleOf(input);
     let record: CrmRecord | null = null;

@@ -1,9 +1,12 @@
 import type { DataSource } from 'typeorm';
+import { ConsentSource } from '../../../entities/consent-log-entry.entity';
 import type { SmsMessage } from '../../../entities/sms-message.entity';
+import { SuppressionReason } from '../../../entities/suppression.entity';
 import type { SchedulerConfig } from '../../config/config';
 import { GatewayError } from '../../gateways/sms-gateway';
 import type { OutboundSms, SmsGateway } from '../../gateways/sms-gateway';
 import type { Logger } from '../../logger';
+import type { ConsentService } from '../consent/consent.service';
 import { MessageClaimer } from './message-claimer';
 import { MessageOutcomes } from './message-outcomes';
 import { checkBeforeSending } from './pre-send-check';
@@ -63,6 +66,7 @@ export class MessageDispatcher {
     private readonly config: SchedulerConfig,
     private readonly options: DispatcherOptions,
     private readonly logger: Logger,
+    private readonly consent: ConsentService,
   ) {
     this.claimer = new MessageClaimer(dataSource, config.leaseSeconds);
     this.outcomes = new MessageOutcomes(dataSource);
@@ -87,7 +91,7 @@ export class MessageDispatcher {
     if (messages.length === 0) {
       return report;
     }
-    const refusals = await checkBeforeSending(this.dataSource, messages);
+    const refusals = await checkBeforeSending(this.dataSource, this.consent, messages);
     const ready: SmsMessage[] = [];
     for (const message of messages) {
       const refusal = refusals.get(message.id);
@@ -172,6 +176,15 @@ export class MessageDispatcher {
       return done ? 'failed' : 'lost';
     }
     const reason = `${provider}: ${error.message}`;
+    if (error.optOut) {
+      // The provider knows the person opted out (e.g. replied STOP to the provider itself):
+      // suppress the number everywhere, not just this message.
+      await this.consent.optOut(message.to_number, SuppressionReason.ProviderOptOut, {
+        source: ConsentSource.Provider,
+        userId: null,
+        detail: `${provider} error ${error.code} on message ${message.id}`,
+      });
+    }
     if (error.kind === 'unknown') {
       return this.settleUnknown(message, sms, error);
     }

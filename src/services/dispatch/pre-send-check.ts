@@ -5,9 +5,16 @@ import { Contact } from '../../../entities/contact.entity';
 import { RecordModule } from '../../../entities/record-module';
 import type { SmsMessage } from '../../../entities/sms-message.entity';
 import { moduleDefinition } from '../../domain/record-modules';
+import type { ConsentService } from '../consent/consent.service';
 
 export interface Refusal {
-  code: 'record_deleted' | 'no_phone' | 'not_opted_in' | 'number_changed' | 'invalid_phone';
+  code:
+    | 'record_deleted'
+    | 'no_phone'
+    | 'not_opted_in'
+    | 'number_changed'
+    | 'invalid_phone'
+    | 'suppressed';
   reason: string;
 }
 
@@ -20,9 +27,11 @@ const E164 = /^\+[1-9]\d{6,14}$/;
  */
 export async function checkBeforeSending(
   dataSource: DataSource,
+  consent: ConsentService,
   messages: SmsMessage[],
 ): Promise<Map<string, Refusal>> {
   const refusals = new Map<string, Refusal>();
+  const suppressed = await consent.suppressedAmong(messages.map((m) => m.to_number));
   const records = new Map<string, Contact | Account>();
   for (const module of [RecordModule.Contacts, RecordModule.Accounts]) {
     const ids = messages.filter((m) => m.parent_type === module).map((m) => m.parent_id as string);
@@ -40,6 +49,13 @@ export async function checkBeforeSending(
       refusals.set(message.id, {
         code: 'invalid_phone',
         reason: `'${message.to_number}' is not an E.164 number`,
+      });
+      continue;
+    }
+    if (suppressed.has(message.to_number)) {
+      refusals.set(message.id, {
+        code: 'suppressed',
+        reason: `${message.to_number} opted out of SMS after the message was queued (suppression list)`,
       });
       continue;
     }
