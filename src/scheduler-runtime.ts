@@ -43,6 +43,8 @@ export function createSendingRuntime(
     logger,
     services.consent,
   );
+  // A receipt can beat the "sent" write; apply any that were waiting for this message.
+  dispatcher.afterSent = (message) => services.receipts.applyPending(message);
   const generator = new CampaignGenerator(
     dataSource,
     services.templates.engine,

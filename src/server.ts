@@ -67,7 +67,7 @@ async function startCore(
   const gateway =
     options.gateway ?? createGateway(env, (message, fields) => logger.info(message, fields));
   const dataSource = await openDatabase(config, logger);
-  const services = createServices(dataSource, config);
+  const services = createServices(dataSource, config, logger);
   const sending = createSendingRuntime(
     dataSource,
     services,
@@ -119,6 +119,9 @@ export async function startServer(
     config.scheduler.leaseSeconds,
     services.consent,
   );
+  services.inbound.helpSender = async (to, body) => {
+    await testSends.sendReply(to, body);
+  };
   const app = createApp(services, config, logger, { testSends });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, () => resolve(listening));

@@ -15,7 +15,25 @@ export interface AppConfig {
   scheduler: SchedulerConfig;
   /** Base URL the providers can reach us at (status callbacks); null when not public. */
   publicUrl: string | null;
+  consent: ConsentConfig;
 }
+
+export interface ConsentConfig {
+  /** Answer to HELP/INFO (CTIA: name the program, a contact, how to stop, that rates may apply). */
+  helpReply: string;
+  /** Secret in the URL of webhooks whose providers do not sign them; null disables those. */
+  webhookToken: string | null;
+  /** Verifies X-Twilio-Signature; null disables the Twilio webhooks. */
+  twilioAuthToken: string | null;
+  /** Optional sending window in the recipient's local time, e.g. '08:00-21:00'. */
+  quietHours: string | null;
+  /** Price of one SMS segment for campaign cost estimates; null when not configured. */
+  pricePerSegment: number | null;
+  currency: string;
+}
+
+export const DEFAULT_HELP_REPLY =
+  'CRM SMS: for help, contact your account manager. Reply STOP to opt out. Msg & data rates may apply.';
 
 /** How the scheduled jobs run. Cron expressions have a seconds field (node-cron). */
 export interface SchedulerConfig {
@@ -143,6 +161,37 @@ export function loadSchedulerConfig(env: Env = process.env): SchedulerConfig {
   };
 }
 
+function readPrice(env: Env, name: string): number | null {
+  const raw = env[name]?.trim();
+  if (!raw) {
+    return null;
+  }
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
+    throw new ConfigError(`${name}='${raw}' must be a decimal number such as 0.045`);
+  }
+  return value;
+}
+
+export function loadConsentConfig(env: Env = process.env): ConsentConfig {
+  const webhookToken = env.WEBHOOK_TOKEN?.trim() || null;
+  if (webhookToken !== null && webhookToken.length < 16) {
+    throw new ConfigError('WEBHOOK_TOKEN must be at least 16 characters long');
+  }
+  const quietHours = env.SMS_QUIET_HOURS?.trim() || null;
+  if (quietHours !== null && !/^\d{2}:\d{2}\s*[-–]\s*\d{2}:\d{2}$/.test(quietHours)) {
+    throw new ConfigError(`SMS_QUIET_HOURS='${quietHours}' must look like 08:00-21:00`);
+  }
+  return {
+    helpReply: readString(env, 'SMS_HELP_REPLY', DEFAULT_HELP_REPLY),
+    webhookToken,
+    twilioAuthToken: env.TWILIO_AUTH_TOKEN?.trim() || null,
+    quietHours,
+    pricePerSegment: readPrice(env, 'SMS_PRICE_PER_SEGMENT'),
+    currency: readString(env, 'SMS_PRICE_CURRENCY', 'EUR'),
+  };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const adminApiToken = env.ADMIN_API_TOKEN?.trim() || null;
   if (adminApiToken !== null && adminApiToken.length < 16) {
@@ -168,5 +217,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel,
     scheduler: loadSchedulerConfig(env),
     publicUrl: readUrl(env, 'PUBLIC_URL'),
+    consent: loadConsentConfig(env),
   };
 }

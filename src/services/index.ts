@@ -2,7 +2,10 @@ import type { DataSource } from 'typeorm';
 import { RecordModule } from '../../entities/record-module';
 import type { AppConfig } from '../config/config';
 import { SmsTemplateEngine } from '../domain/sms-template-engine';
+import { Logger } from '../logger';
 import { ConsentService } from './consent/consent.service';
+import { InboundReplyService } from './consent/inbound-replies.service';
+import { DeliveryReceiptService } from './delivery/delivery-receipts.service';
 import { AccountService, ContactService } from './record.service';
 import type { CrmRecord, RecordService } from './record.service';
 import { SmsCampaignService } from './sms-campaign.service';
@@ -23,9 +26,15 @@ export interface Services {
   composer: SmsComposer;
   messages: SmsMessageService;
   campaigns: SmsCampaignService;
+  inbound: InboundReplyService;
+  receipts: DeliveryReceiptService;
 }
 
-export function createServices(dataSource: DataSource, config: AppConfig): Services {
+export function createServices(
+  dataSource: DataSource,
+  config: AppConfig,
+  logger: Logger = new Logger(config.logLevel),
+): Services {
   const consent = new ConsentService(dataSource);
   const contacts = new ContactService(dataSource, consent);
   const accounts = new AccountService(dataSource, consent);
@@ -44,5 +53,7 @@ export function createServices(dataSource: DataSource, config: AppConfig): Servi
     composer,
     messages: new SmsMessageService(dataSource, composer, config.smsMaxSegments, consent),
     campaigns: new SmsCampaignService(dataSource, records),
+    inbound: new InboundReplyService(dataSource, consent, config.consent.helpReply, logger),
+    receipts: new DeliveryReceiptService(dataSource, consent, logger),
   };
 }

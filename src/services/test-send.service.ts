@@ -4,6 +4,7 @@ import { newId } from '../../entities/columns';
 import { RecordModule } from '../../entities/record-module';
 import { SmsMessage, SmsStatus } from '../../entities/sms-message.entity';
 import { normalizePhone } from '../domain/phone-number';
+import { countSegments } from '../domain/sms-segments';
 import { DomainError, ErrorCode, fieldError } from '../errors/domain-error';
 import type { ConsentService } from './consent/consent.service';
 import type { MessageDispatcher } from './dispatch/message-dispatcher';
@@ -99,6 +100,47 @@ export class TestSendService {
     await this.dataSource.getRepository(SmsMessage).insert(message);
     const [slot] = await this.dispatcher.limiter.reserve(1);
     await sleepUntil(slot);
+    await this.dispatcher.send(message, { retries: false });
+    return this.dataSource.getRepository(SmsMessage).findOneOrFail({ where: { id } });
+  }
+
+  /**
+   * An automatic answer to the person who wrote (the HELP text): sent at once, even to a number
+   * that opted out — it was asked for, and it carries no marketing.
+   */
+  async sendReply(to: string, body: string): Promise<SmsMessage> {
+    const count = countSegments(body);
+    const now = new Date();
+    const id = newId();
+    const message = this.dataSource.getRepository(SmsMessage).create({
+      id,
+      parent_type: null,
+      parent_id: null,
+      parent_name: null,
+      to_number: to,
+      body,
+      send_date: now,
+      due_at: now,
+      status: SmsStatus.Sending,
+      claim_token: randomUUID(),
+      lease_until: new Date(now.getTime() + this.leaseSeconds * 1000),
+      idempotency_key: id.replace(/-/g, '').slice(0, 20),
+      is_test: false,
+      campaign_id: null,
+      template_id: null,
+      provider: null,
+      provider_message_id: null,
+      error_code: null,
+      error_message: null,
+      attempts: 1,
+      sent_at: null,
+      segments: count.segments,
+      encoding: count.encoding,
+      created_by_user_id: null,
+      created_at: now,
+      updated_at: now,
+    });
+    await this.dataSource.getRepository(SmsMessage).insert(message);
     await this.dispatcher.send(message, { retries: false });
     return this.dataSource.getRepository(SmsMessage).findOneOrFail({ where: { id } });
   }

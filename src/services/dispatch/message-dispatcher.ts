@@ -59,6 +59,10 @@ export class MessageDispatcher {
   private readonly claimer: MessageClaimer;
   readonly outcomes: MessageOutcomes;
   readonly limiter: SharedRateLimiter;
+  /** Called after a message is recorded as sent (e.g. to apply early delivery receipts). */
+  afterSent:
+    | ((message: Pick<SmsMessage, 'id' | 'provider' | 'provider_message_id'>) => Promise<void>)
+    | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -132,12 +136,29 @@ export class MessageDispatcher {
     const sms = this.outbound(message);
     try {
       const result = await this.gateway.send(sms);
-      return (await this.outcomes.sent(message, this.gateway.name, result.providerMessageId))
-        ? 'sent'
-        : 'lost';
+      return (await this.markSent(message, result.providerMessageId)) ? 'sent' : 'lost';
     } catch (error) {
       return this.handleError(message, sms, error, retries);
     }
+  }
+
+  private async markSent(message: SmsMessage, providerMessageId: string): Promise<boolean> {
+    const done = await this.outcomes.sent(message, this.gateway.name, providerMessageId);
+    if (done && this.afterSent) {
+      try {
+        await this.afterSent({
+          id: message.id,
+          provider: this.gateway.name,
+          provider_message_id: providerMessageId,
+        });
+      } catch (error) {
+        this.logger.warn('applying early delivery receipts failed', {
+          message_id: message.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    return done;
   }
 
   outbound(message: SmsMessage): OutboundSms {
@@ -222,9 +243,7 @@ export class MessageDispatcher {
       try {
         const found = await this.gateway.reconcile(sms);
         if (found) {
-          return (await this.outcomes.sent(message, provider, found.providerMessageId))
-            ? 'sent'
-            : 'lost';
+          return (await this.markSent(message, found.providerMessageId)) ? 'sent' : 'lost';
         }
         // The provider certainly does not have it: sending again cannot duplicate it.
         const delay = retryDelayMs(message.attempts, this.config);
