@@ -2,6 +2,7 @@ import express from 'express';
 import type { Express } from 'express';
 import type { AppConfig } from './config/config';
 import { authenticate } from './http/auth.middleware';
+import { consentRoutes } from './http/consent.routes';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { recordRoutes } from './http/records.routes';
 import { smsCampaignRoutes } from './http/sms-campaigns.routes';
@@ -43,6 +44,8 @@ export function createApp(
   // Authenticate before reading the body: an anonymous caller learns nothing but 401.
   api.use(authenticate(services.users));
   api.use(express.json({ limit: config.bodyLimit, strict: true }));
+  // Before the record routers, so /contacts/:id/consent-log is not taken for a record id.
+  api.use('/', consentRoutes(services));
   api.use(
     '/contacts',
     recordRoutes(services, services.contacts, ContactDto, presentContact, 'last_name'),
@@ -52,7 +55,7 @@ export function createApp(
     recordRoutes(services, services.accounts, AccountDto, presentAccount, 'name'),
   );
   api.use('/sms-templates', smsTemplateRoutes(services));
-  api.use('/sms-campaigns', smsCampaignRoutes(services));
+  api.use('/sms-campaigns', smsCampaignRoutes(services, config.consent));
   api.use('/users', userRoutes(services));
   api.use('/sms-test', smsTestRoutes(extras.testSends));
   api.use('/', smsMessageRoutes(services));

@@ -111,13 +111,28 @@ export function presentCampaign(c: SmsCampaign): Json {
   };
 }
 
-export function presentCampaignSummary(s: CampaignSummary): Json {
+export interface Pricing {
+  pricePerSegment: number | null;
+  currency: string;
+}
+
+export function presentCampaignSummary(s: CampaignSummary, pricing?: Pricing): Json {
+  const price = pricing?.pricePerSegment ?? null;
   return {
     ...presentCampaign(s.campaign),
     recipients: s.recipients,
     counts: s.counts,
     skipped: s.skipped,
     segments: s.segments,
+    // Segments summed over the campaign's rendered messages, at SMS_PRICE_PER_SEGMENT.
+    estimated_cost:
+      price === null
+        ? null
+        : {
+            amount: Math.round(s.segments * price * 10_000) / 10_000,
+            currency: pricing?.currency,
+            price_per_segment: price,
+          },
   };
 }
 

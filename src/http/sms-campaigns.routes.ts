@@ -12,6 +12,7 @@ import {
   UpdateSmsCampaignDto,
 } from './dtos/sms-campaign.dto';
 import { parseDateTime } from './dtos/validators';
+import type { Pricing } from './presenters';
 import {
   presentCampaign,
   presentCampaignSummary,
@@ -32,7 +33,7 @@ function sendDateOf(raw: string | undefined): Date | undefined {
   return date;
 }
 
-export function smsCampaignRoutes(services: Services): Router {
+export function smsCampaignRoutes(services: Services, pricing: Pricing): Router {
   const router = Router();
   const read = requirePermission(Permission.ReadCampaigns);
   const manage = requirePermission(Permission.ManageCampaigns);
@@ -58,11 +59,11 @@ export function smsCampaignRoutes(services: Services): Router {
       },
       currentUser(res).id,
     );
-    res.status(201).json(presentCampaignSummary(await campaigns.summary(campaign.id)));
+    res.status(201).json(presentCampaignSummary(await campaigns.summary(campaign.id), pricing));
   });
 
   router.get('/:id', read, async (req, res) => {
-    res.json(presentCampaignSummary(await campaigns.summary(param(req, 'id'))));
+    res.json(presentCampaignSummary(await campaigns.summary(param(req, 'id')), pricing));
   });
 
   router.patch('/:id', manage, async (req, res) => {
@@ -73,7 +74,7 @@ export function smsCampaignRoutes(services: Services): Router {
       template_id: dto.template_id,
       status: dto.status,
     });
-    res.json(presentCampaignSummary(await campaigns.summary(param(req, 'id'))));
+    res.json(presentCampaignSummary(await campaigns.summary(param(req, 'id')), pricing));
   });
 
   router.delete('/:id', manage, async (req, res) => {

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { RECORD_MODULES } from '../../entities/record-module';
 import { SMS_STATUSES } from '../../entities/sms-message.entity';
 import { Permission } from '../auth/permissions';
+import { suggestGsm7Replacements } from '../domain/sms-segments';
 import { fieldError } from '../errors/domain-error';
 import type { Services } from '../services';
 import { takePageRequest } from '../services/pagination';
@@ -70,6 +71,8 @@ export function smsMessageRoutes(services: Services): Router {
       encoding: composed.count.encoding,
       segments: composed.count.segments,
       remaining_in_segment: composed.count.remainingInSegment,
+      // Characters that force UCS-2 (70 instead of 160 per segment) and their GSM-7 look-alikes.
+      gsm7_suggestions: suggestGsm7Replacements(composed.text),
       template_id: composed.template_id,
     });
   });
