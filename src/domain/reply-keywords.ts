@@ -33,7 +33,7 @@ const HELP = new Set(HELP_WORDS);
 export function classifyReply(text: string): ReplyMeaning {
   const whole = text
     .trim()
-    .replace(/[\s.!?,;:…'"()\-]+$/u, '')
+    .replace(/[\s.!?,;:…'"()-]+$/u, '')
     .replace(/^[\s"'(]+/u, '')
     .toUpperCase();
   if (OPT_OUT.has(whole)) {
