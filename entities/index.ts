@@ -1,4 +1,6 @@
 import { Account } from './account.entity';
+import { AppSetting } from './app-setting.entity';
+import { WebSession } from './web-session.entity';
 import { ConsentLogEntry } from './consent-log-entry.entity';
 import { DeliveryReceipt } from './delivery-receipt.entity';
 import { InboundSms } from './inbound-sms.entity';
@@ -13,6 +15,7 @@ import { User } from './user.entity';
 
 export const ALL_ENTITIES = [
   Account,
+  AppSetting,
   CampaignRecipient,
   ConsentLogEntry,
   DeliveryReceipt,
@@ -24,4 +27,5 @@ export const ALL_ENTITIES = [
   SmsTemplate,
   Suppression,
   User,
+  WebSession,
 ];

@@ -4,6 +4,7 @@ import type { AppConfig } from './config/config';
 import { authenticate } from './http/auth.middleware';
 import { consentRoutes } from './http/consent.routes';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
+import { mountWebPages } from './web/web-app';
 import { recordRoutes } from './http/records.routes';
 import { smsCampaignRoutes } from './http/sms-campaigns.routes';
 import { smsMessageRoutes } from './http/sms-messages.routes';
@@ -59,9 +60,13 @@ export function createApp(
   api.use('/users', userRoutes(services));
   api.use('/sms-test', smsTestRoutes(extras.testSends));
   api.use('/', smsMessageRoutes(services));
+  api.use(notFoundHandler);
+  // API errors are answered as JSON right here, never by the pages' HTML error handler.
+  api.use(createErrorHandler(logger));
   app.use('/api', api);
+  // Webhooks and JSON errors above; the pages (with their own error pages) below.
+  mountWebPages(app, { services, config, logger, testSends: extras.testSends });
 
-  app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
   return app;
 }

@@ -109,6 +109,13 @@ export async function startServer(
     );
     logger.info('bootstrap admin ready', { email: admin.email });
   }
+  if (config.adminPassword) {
+    const admin = await services.users.ensureAdminWithPassword(
+      config.adminEmail,
+      config.adminPassword,
+    );
+    logger.info('admin can sign in to the pages', { email: admin.email });
+  }
   const testSends = new TestSendService(
     core.dataSource,
     services.composer,

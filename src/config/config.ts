@@ -9,6 +9,8 @@ export interface AppConfig {
   databaseUrl: string;
   adminApiToken: string | null;
   adminEmail: string;
+  /** With ADMIN_EMAIL: the first admin can sign in to the pages with this password. */
+  adminPassword: string | null;
   smsMaxSegments: number;
   bodyLimit: string;
   logLevel: LogLevel;
@@ -192,6 +194,17 @@ export function loadConsentConfig(env: Env = process.env): ConsentConfig {
   };
 }
 
+function readAdminPassword(env: Env): string | null {
+  const raw = env.ADMIN_PASSWORD;
+  if (raw === undefined || raw === '') {
+    return null;
+  }
+  if (raw.length < 10) {
+    throw new ConfigError('ADMIN_PASSWORD must be at least 10 characters long');
+  }
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const adminApiToken = env.ADMIN_API_TOKEN?.trim() || null;
   if (adminApiToken !== null && adminApiToken.length < 16) {
@@ -212,6 +225,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     adminApiToken,
     adminEmail: readString(env, 'ADMIN_EMAIL', 'admin@example.com'),
+    adminPassword: readAdminPassword(env),
     smsMaxSegments: readInt(env, 'SMS_MAX_SEGMENTS', 10, 1, 255),
     bodyLimit: readString(env, 'HTTP_BODY_LIMIT', '1mb'),
     logLevel,

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { newId } from '../../entities/columns';
 import { User, UserRole } from '../../entities/user.entity';
 import { generateApiToken, hashApiToken } from '../auth/api-token';
+import { hashPassword } from '../auth/passwords';
 import { conflict, notFound } from '../errors/domain-error';
 import { offsetOf } from './pagination';
 import type { Page, PageRequest } from './pagination';
@@ -66,6 +67,18 @@ export class UserService {
     return { data, total, ...page };
   }
 
+  async findActiveByEmail(email: string): Promise<User | null> {
+    return this.repo.findOne({ where: { email: email.trim().toLowerCase(), active: true } });
+  }
+
+  async setPassword(id: string, password: string): Promise<void> {
+    await this.get(id);
+    await this.repo.update(
+      { id },
+      { password_hash: await hashPassword(password), updated_at: new Date() },
+    );
+  }
+
   /** The active user holding this API token, or null. */
   async findByApiToken(token: string): Promise<User | null> {
     return this.repo.findOne({ where: { api_token_hash: hashApiToken(token), active: true } });
@@ -102,6 +115,37 @@ export class UserService {
       { api_token_hash: hashApiToken(apiToken), updated_at: new Date() },
     );
     return { user: await this.get(id), apiToken };
+  }
+
+  /**
+   * Makes sure an admin with this email exists and can sign in with this password
+   * (ADMIN_EMAIL / ADMIN_PASSWORD at start). Idempotent; the password is reset to the given one.
+   */
+  async ensureAdminWithPassword(email: string, password: string): Promise<User> {
+    const normalizedEmail = email.trim().toLowerCase();
+    const existing = await this.repo.findOne({ where: { email: normalizedEmail } });
+    const passwordHash = await hashPassword(password);
+    if (existing) {
+      await this.repo.update(
+        { id: existing.id },
+        { password_hash: passwordHash, role: UserRole.Admin, active: true, updated_at: new Date() },
+      );
+      return this.get(existing.id);
+    }
+    const now = new Date();
+    const admin = this.repo.create({
+      id: newId(),
+      email: normalizedEmail,
+      name: 'Administrator',
+      role: UserRole.Admin,
+      api_token_hash: null,
+      password_hash: passwordHash,
+      active: true,
+      created_at: now,
+      updated_at: now,
+    });
+    await this.repo.insert(admin);
+    return this.get(admin.id);
   }
 
   /**
