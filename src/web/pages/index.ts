@@ -1,10 +1,18 @@
 import type { Router } from 'express';
 import type { WebContext } from '../web-app';
+import { adminPages } from './admin.pages';
+import { campaignsPages } from './campaigns.pages';
+import { messagesPages } from './messages.pages';
 import { recordPages } from './records.pages';
+import { templatesPages } from './templates.pages';
 
-/**
- * Every page router after sign-in. Each area has its own file; add new ones here.
- */
+/** Every page router after sign-in, one file per area. */
 export function pageRouters(ctx: WebContext): Router[] {
-  return [recordPages(ctx)];
+  return [
+    recordPages(ctx),
+    messagesPages(ctx),
+    templatesPages(ctx),
+    campaignsPages(ctx),
+    adminPages(ctx),
+  ];
 }

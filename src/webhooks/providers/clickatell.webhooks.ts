@@ -309,7 +309,8 @@ function restInbound(body: Record<string, unknown>): InboundMessage {
 }
 
 function misrouted(where: string, belongsTo: 'reply' | 'status'): WebhookPayloadError {
-  const path = belongsTo === 'reply' ? '/webhooks/clickatell/inbound' : '/webhooks/clickatell/status';
+  const path =
+    belongsTo === 'reply' ? '/webhooks/clickatell/inbound' : '/webhooks/clickatell/status';
   return new WebhookPayloadError(
     `${where}: this is a ${belongsTo} callback; configure Clickatell to send ${belongsTo} ` +
       `callbacks to ${path}`,
