@@ -39,7 +39,12 @@ export function createSendingRuntime(
     dataSource,
     gateway,
     config.scheduler,
-    { sendTimeoutMs, publicUrl: config.publicUrl },
+    {
+      sendTimeoutMs,
+      publicUrl: config.publicUrl,
+      webhookToken: config.consent.webhookToken,
+      sendingWindow: config.consent.sendingWindow,
+    },
     logger,
     services.consent,
   );

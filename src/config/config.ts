@@ -1,4 +1,6 @@
 import { validate as validateCron } from 'node-cron';
+import { parseSendingWindow } from '../domain/quiet-hours';
+import type { SendingWindow } from '../domain/quiet-hours';
 
 /**
  * One validated configuration object, read from the environment once at boot.
@@ -27,8 +29,8 @@ export interface ConsentConfig {
   webhookToken: string | null;
   /** Verifies X-Twilio-Signature; null disables the Twilio webhooks. */
   twilioAuthToken: string | null;
-  /** Optional sending window in the recipient's local time, e.g. '08:00-21:00'. */
-  quietHours: string | null;
+  /** Optional sending window in the recipient's local time (SMS_QUIET_HOURS, e.g. 08:00-21:00). */
+  sendingWindow: SendingWindow | null;
   /** Price of one SMS segment for campaign cost estimates; null when not configured. */
   pricePerSegment: number | null;
   currency: string;
@@ -181,14 +183,19 @@ export function loadConsentConfig(env: Env = process.env): ConsentConfig {
     throw new ConfigError('WEBHOOK_TOKEN must be at least 16 characters long');
   }
   const quietHours = env.SMS_QUIET_HOURS?.trim() || null;
-  if (quietHours !== null && !/^\d{2}:\d{2}\s*[-–]\s*\d{2}:\d{2}$/.test(quietHours)) {
-    throw new ConfigError(`SMS_QUIET_HOURS='${quietHours}' must look like 08:00-21:00`);
+  let sendingWindow: SendingWindow | null = null;
+  if (quietHours !== null) {
+    try {
+      sendingWindow = parseSendingWindow(quietHours);
+    } catch (error) {
+      throw new ConfigError(`SMS_QUIET_HOURS: ${(error as Error).message}`);
+    }
   }
   return {
     helpReply: readString(env, 'SMS_HELP_REPLY', DEFAULT_HELP_REPLY),
     webhookToken,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN?.trim() || null,
-    quietHours,
+    sendingWindow,
     pricePerSegment: readPrice(env, 'SMS_PRICE_PER_SEGMENT'),
     currency: readString(env, 'SMS_PRICE_CURRENCY', 'EUR'),
   };

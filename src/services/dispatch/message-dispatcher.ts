@@ -10,6 +10,8 @@ import type { ConsentService } from '../consent/consent.service';
 import { MessageClaimer } from './message-claimer';
 import { MessageOutcomes } from './message-outcomes';
 import { checkBeforeSending } from './pre-send-check';
+import { nextAllowedInstant, recipientTimeZones } from '../../domain/quiet-hours';
+import type { SendingWindow } from '../../domain/quiet-hours';
 import { SharedRateLimiter, sleepUntil } from './rate-limiter';
 import { retryDelayMs } from './retry-policy';
 
@@ -19,6 +21,9 @@ export interface DispatchReport {
   failed: number;
   retried: number;
   released: number;
+  /** Put back until the recipient's sending window opens (quiet hours). */
+  deferred: number;
+  expired: number;
 }
 
 export type SendOutcome = 'sent' | 'failed' | 'retried' | 'released' | 'lost';
@@ -28,6 +33,10 @@ export interface DispatcherOptions {
   sendTimeoutMs: number;
   /** Base URL for provider status callbacks (PUBLIC_URL), if any. */
   publicUrl: string | null;
+  /** Secret for the webhook URLs of providers that do not sign (WEBHOOK_TOKEN). */
+  webhookToken?: string | null;
+  /** Quiet hours: the sending window in the recipient's local time, if any. */
+  sendingWindow?: SendingWindow | null;
 }
 
 /** Stable per message and short enough for every provider's client reference field. */
@@ -91,17 +100,38 @@ export class MessageDispatcher {
       failed: 0,
       retried: 0,
       released: 0,
+      deferred: 0,
+      expired: 0,
     };
     if (messages.length === 0) {
       return report;
     }
-    const refusals = await checkBeforeSending(this.dataSource, this.consent, messages);
+    const { refusals, countries } = await checkBeforeSending(
+      this.dataSource,
+      this.consent,
+      messages,
+    );
+    const validFrom = now.getTime() - this.config.validityHours * 3_600_000;
+    const window = this.options.sendingWindow ?? null;
     const ready: SmsMessage[] = [];
     for (const message of messages) {
       const refusal = refusals.get(message.id);
-      if (refusal) {
+      if (message.send_date.getTime() < validFrom) {
+        // Too old to be worth sending (e.g. a long outage): expired, not sent late.
+        await this.outcomes.expired(message, this.config.validityHours);
+        report.expired += 1;
+      } else if (refusal) {
         await this.outcomes.failed(message, refusal.code, refusal.reason);
         report.failed += 1;
+      } else if (window && !message.is_test) {
+        const zones = recipientTimeZones(countries.get(message.id) ?? null, message.to_number);
+        const allowed = nextAllowedInstant(now, zones, window);
+        if (allowed.getTime() > now.getTime()) {
+          await this.outcomes.deferUntil(message, allowed);
+          report.deferred += 1;
+        } else {
+          ready.push(message);
+        }
       } else {
         ready.push(message);
       }
@@ -142,6 +172,21 @@ export class MessageDispatcher {
     }
   }
 
+  /** Twilio signs its callbacks; the others carry WEBHOOK_TOKEN in the URL. */
+  private statusCallbackUrl(): string | undefined {
+    const base = this.options.publicUrl;
+    if (!base) {
+      return undefined;
+    }
+    const url = `${base}/webhooks/${this.gateway.name}/status`;
+    if (this.gateway.name === 'twilio') {
+      return url;
+    }
+    return this.options.webhookToken
+      ? `${url}?token=${encodeURIComponent(this.options.webhookToken)}`
+      : undefined;
+  }
+
   private async markSent(message: SmsMessage, providerMessageId: string): Promise<boolean> {
     const done = await this.outcomes.sent(message, this.gateway.name, providerMessageId);
     if (done && this.afterSent) {
@@ -169,9 +214,7 @@ export class MessageDispatcher {
       encoding: message.encoding === 'UCS-2' ? 'UCS-2' : 'GSM-7',
       segments: message.segments,
       idempotencyKey: idempotencyKeyOf(message),
-      statusCallbackUrl: this.options.publicUrl
-        ? `${this.options.publicUrl}/webhooks/${this.gateway.name}/status`
-        : undefined,
+      statusCallbackUrl: this.statusCallbackUrl(),
     };
   }
 
@@ -196,7 +239,10 @@ export class MessageDispatcher {
       );
       return done ? 'failed' : 'lost';
     }
-    const reason = `${provider}: ${error.message}`;
+    // Adapters already name themselves in most messages; do not say it twice.
+    const reason = error.message.startsWith(`${provider}`)
+      ? error.message
+      : `${provider}: ${error.message}`;
     if (error.optOut) {
       // The provider knows the person opted out (e.g. replied STOP to the provider itself):
       // suppress the number everywhere, not just this message.

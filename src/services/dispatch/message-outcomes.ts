@@ -66,6 +66,26 @@ export class MessageOutcomes {
     });
   }
 
+  /** Not sent within the validity period after its send date. */
+  expired(message: SmsMessage, validityHours: number): Promise<boolean> {
+    return this.write(message, {
+      status: SmsStatus.Expired,
+      claim_token: null,
+      error_code: 'expired',
+      error_message: `not sent within ${validityHours} hours of its send date (SMS_VALIDITY_HOURS)`,
+    });
+  }
+
+  /** Back to the queue until `at` (quiet hours); not an attempt, so attempts are not used up. */
+  deferUntil(message: SmsMessage, at: Date): Promise<boolean> {
+    return this.write(message, {
+      status: SmsStatus.SendSms,
+      due_at: at,
+      claim_token: null,
+      attempts: Math.max(0, message.attempts - 1),
+    });
+  }
+
   /** Gives a claim back untouched (e.g. its lease would run out before the send could finish). */
   release(message: SmsMessage): Promise<boolean> {
     return this.write(message, {

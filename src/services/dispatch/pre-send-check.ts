@@ -25,12 +25,19 @@ const E164 = /^\+[1-9]\d{6,14}$/;
  * record must still exist, still have this number and still be opted in. A number that changed
  * is not used: the new owner of the old number never consented.
  */
+export interface PreSendCheck {
+  refusals: Map<string, Refusal>;
+  /** The record's address country per message, for the recipient's local time. */
+  countries: Map<string, string | null>;
+}
+
 export async function checkBeforeSending(
   dataSource: DataSource,
   consent: ConsentService,
   messages: SmsMessage[],
-): Promise<Map<string, Refusal>> {
+): Promise<PreSendCheck> {
   const refusals = new Map<string, Refusal>();
+  const countries = new Map<string, string | null>();
   const suppressed = await consent.suppressedAmong(messages.map((m) => m.to_number));
   const records = new Map<string, Contact | Account>();
   for (const module of [RecordModule.Contacts, RecordModule.Accounts]) {
@@ -71,7 +78,12 @@ export async function checkBeforeSending(
       });
       continue;
     }
-    const phone = (record as unknown as Record<string, string | null>)[def.phoneField];
+    const fields = record as unknown as Record<string, string | null>;
+    countries.set(
+      message.id,
+      fields.primary_address_country ?? fields.billing_address_country ?? null,
+    );
+    const phone = fields[def.phoneField];
     if (!phone) {
       refusals.set(message.id, {
         code: 'no_phone',
@@ -89,5 +101,5 @@ export async function checkBeforeSending(
       });
     }
   }
-  return refusals;
+  return { refusals, countries };
 }
