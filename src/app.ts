@@ -11,6 +11,7 @@ import { smsMessageRoutes } from './http/sms-messages.routes';
 import { smsTemplateRoutes } from './http/sms-templates.routes';
 import { smsTestRoutes } from './http/sms-test.routes';
 import { userRoutes } from './http/users.routes';
+import { webhookRoutes } from './http/webhooks.routes';
 import { AccountDto, ContactDto } from './http/dtos/record.dto';
 import { presentAccount, presentContact } from './http/presenters';
 import type { Logger } from './logger';
@@ -64,6 +65,10 @@ export function createApp(
   // API errors are answered as JSON right here, never by the pages' HTML error handler.
   api.use(createErrorHandler(logger));
   app.use('/api', api);
+
+  const webhooks = webhookRoutes(services, config, logger);
+  webhooks.use(createErrorHandler(logger));
+  app.use('/webhooks', webhooks);
   // Webhooks and JSON errors above; the pages (with their own error pages) below.
   mountWebPages(app, { services, config, logger, testSends: extras.testSends });
 
