@@ -16,10 +16,16 @@ import { AccountDto, ContactDto } from './http/dtos/record.dto';
 import { presentAccount, presentContact } from './http/presenters';
 import type { Logger } from './logger';
 import type { Services } from './services';
+import type { GatewaySettingsService } from './services/settings/gateway-settings.service';
 import type { TestSendService } from './services/test-send.service';
 
 export interface AppExtras {
   testSends: TestSendService;
+  gatewaySettings: GatewaySettingsService;
+  /** Applies saved gateway settings to this process at once. */
+  reloadGateway: () => Promise<void>;
+  /** The environment the gateway settings override. */
+  env: Record<string, string | undefined>;
 }
 
 export function createApp(
@@ -70,7 +76,7 @@ export function createApp(
   webhooks.use(createErrorHandler(logger));
   app.use('/webhooks', webhooks);
   // Webhooks and JSON errors above; the pages (with their own error pages) below.
-  mountWebPages(app, { services, config, logger, testSends: extras.testSends });
+  mountWebPages(app, { services, config, logger, ...extras });
 
   app.use(createErrorHandler(logger));
   return app;

@@ -4,7 +4,7 @@ import { ExpireMessagesJob } from '../jobs/expire-messages.job';
 import { GenerateCampaignsJob } from '../jobs/generate-campaigns.job';
 import { RecoverAbandonedSendsJob } from '../jobs/recover-abandoned-sends.job';
 import { startScheduler } from '../jobs/scheduler';
-import type { RunningScheduler } from '../jobs/scheduler';
+import type { RunningScheduler, ScheduledJob } from '../jobs/scheduler';
 import type { AppConfig } from './config/config';
 import type { SmsGateway } from './gateways/sms-gateway';
 import type { Logger } from './logger';
@@ -79,10 +79,12 @@ export function scheduleJobs(
   runtime: SendingRuntime,
   config: AppConfig,
   logger: Logger,
+  ...extra: ScheduledJob[]
 ): RunningScheduler {
   const s = config.scheduler;
   return startScheduler(
     [
+      ...extra,
       { name: DispatchDueMessagesJob.NAME, cron: s.dispatchCron, job: runtime.jobs.dispatch },
       { name: GenerateCampaignsJob.NAME, cron: s.campaignCron, job: runtime.jobs.campaigns },
       { name: ExpireMessagesJob.NAME, cron: s.expiryCron, job: runtime.jobs.expiry },

@@ -5,9 +5,13 @@ import type { DataSource } from 'typeorm';
 import type { RunningScheduler } from '../jobs/scheduler';
 import { createApp } from './app';
 import type { AppConfig } from './config/config';
-import { createDataSource } from './db/data-source';
+import { dirname, join, resolve } from 'node:path';
+import { createDataSource, engineOf } from './db/data-source';
 import { installTransactionGate } from './db/transactions';
-import { createGateway } from './gateways/gateway.factory';
+import { createGateway, describeGateway } from './gateways/gateway.factory';
+import { SwitchableGateway } from './gateways/switchable.gateway';
+import { GatewaySettingsService } from './services/settings/gateway-settings.service';
+import { SecretBox } from './services/settings/secret-box';
 import type { SmsGateway } from './gateways/sms-gateway';
 import { Logger } from './logger';
 import { createSendingRuntime, scheduleJobs } from './scheduler-runtime';
@@ -19,6 +23,7 @@ import { TestSendService } from './services/test-send.service';
 type Env = Record<string, string | undefined>;
 
 export interface RunningServer {
+  gatewaySettings: GatewaySettingsService;
   url: string;
   port: number;
   dataSource: DataSource;
@@ -52,7 +57,17 @@ interface Core {
   services: Services;
   sending: SendingRuntime;
   scheduler: RunningScheduler | null;
+  gatewaySettings: GatewaySettingsService;
+  reloadGateway: () => Promise<void>;
   shutdown: () => Promise<void>;
+}
+
+/** Where the settings key lives when SETTINGS_ENCRYPTION_KEY is not set: beside the SQLite file. */
+function settingsKeyFile(databaseUrl: string): string {
+  if (engineOf(databaseUrl) === 'sqlite' && !databaseUrl.endsWith(':memory:')) {
+    return join(dirname(resolve(databaseUrl.slice('sqlite:'.length))), 'settings.key');
+  }
+  return resolve('data', 'settings.key');
 }
 
 /** Database, services, gateway and (when enabled) the scheduled jobs. */
@@ -63,11 +78,32 @@ async function startCore(
   withScheduler: boolean,
 ): Promise<Core> {
   const env = options.env ?? process.env;
-  // Build the gateway first: a misconfigured provider stops the start before anything runs.
-  const gateway =
-    options.gateway ?? createGateway(env, (message, fields) => logger.info(message, fields));
+  const gatewayLog = (message: string, fields: Record<string, unknown>) =>
+    logger.info(message, fields);
+  // A misconfigured provider in the environment stops the start before anything runs.
+  if (!options.gateway) {
+    await createGateway(env, gatewayLog).close?.();
+  }
   const dataSource = await openDatabase(config, logger);
   const services = createServices(dataSource, config, logger);
+  const gatewaySettings = new GatewaySettingsService(
+    dataSource,
+    SecretBox.fromEnvOrFile(env.SETTINGS_ENCRYPTION_KEY, settingsKeyFile(config.databaseUrl)),
+  );
+  // Settings saved from the admin pages override the environment.
+  const readSettings = async () => {
+    try {
+      return await gatewaySettings.effectiveEnv(env);
+    } catch (error) {
+      logger.error('saved gateway settings cannot be read; using the environment', {
+        hint: 'was SETTINGS_ENCRYPTION_KEY or the settings.key file changed?',
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return { env, ratePerSecond: null };
+    }
+  };
+  const initial = await readSettings();
+  const gateway = new SwitchableGateway(options.gateway ?? createGateway(initial.env, gatewayLog));
   const sending = createSendingRuntime(
     dataSource,
     services,
@@ -76,7 +112,29 @@ async function startCore(
     config.scheduler.gatewayTimeoutMs,
     logger,
   );
-  const scheduler = withScheduler ? scheduleJobs(sending, config, logger) : null;
+  if (initial.ratePerSecond !== null) {
+    sending.dispatcher.limiter.setRate(initial.ratePerSecond);
+  }
+  let settingsVersion = await gatewaySettings.version();
+  /** Rebuilds the gateway when the admin saved new settings (this or another process). */
+  const reloadGateway = async (force = false) => {
+    const version = await gatewaySettings.version();
+    if (!force && version === settingsVersion) {
+      return;
+    }
+    settingsVersion = version;
+    const next = await readSettings();
+    gateway.swap(options.gateway ?? createGateway(next.env, gatewayLog));
+    sending.dispatcher.limiter.setRate(next.ratePerSecond ?? config.scheduler.ratePerSecond);
+    logger.info('gateway settings applied', { gateway: describeGateway(gateway) });
+  };
+  const scheduler = withScheduler
+    ? scheduleJobs(sending, config, logger, {
+        name: 'reload-gateway-settings',
+        cron: '*/15 * * * * *',
+        job: { run: () => reloadGateway() },
+      })
+    : null;
   if (scheduler) {
     logger.info('scheduler started', { provider: gateway.name });
     void scheduler.runAll();
@@ -86,6 +144,8 @@ async function startCore(
     services,
     sending,
     scheduler,
+    gatewaySettings,
+    reloadGateway: () => reloadGateway(true),
     shutdown: async () => {
       await scheduler?.stop();
       await gateway.close?.();
@@ -129,7 +189,12 @@ export async function startServer(
   services.inbound.helpSender = async (to, body) => {
     await testSends.sendReply(to, body);
   };
-  const app = createApp(services, config, logger, { testSends });
+  const app = createApp(services, config, logger, {
+    testSends,
+    gatewaySettings: core.gatewaySettings,
+    reloadGateway: core.reloadGateway,
+    env: options.env ?? process.env,
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, () => resolve(listening));
     listening.once('error', reject);
@@ -138,6 +203,7 @@ export async function startServer(
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    gatewaySettings: core.gatewaySettings,
     dataSource: core.dataSource,
     services,
     sending,

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/config';
 import { DomainError } from '../errors/domain-error';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
+import type { GatewaySettingsService } from '../services/settings/gateway-settings.service';
 import type { TestSendService } from '../services/test-send.service';
 import { signInRoutes } from './pages/sign-in.pages';
 import { SessionService } from './session.service';
@@ -19,6 +20,9 @@ export interface WebContext {
   logger: Logger;
   sessions: SessionService;
   testSends: TestSendService;
+  gatewaySettings: GatewaySettingsService;
+  reloadGateway: () => Promise<void>;
+  env: Record<string, string | undefined>;
 }
 
 /**

@@ -83,12 +83,12 @@ export class MessageDispatcher {
   ) {
     this.claimer = new MessageClaimer(dataSource, config.leaseSeconds);
     this.outcomes = new MessageOutcomes(dataSource);
-    this.limiter = new SharedRateLimiter(dataSource, gateway.name, config.ratePerSecond);
+    this.limiter = new SharedRateLimiter(dataSource, () => gateway.name, config.ratePerSecond);
   }
 
   /** Claims up to about one second of sending (or one batch when the rate is unlimited). */
   get batchLimit(): number {
-    const rate = this.config.ratePerSecond;
+    const rate = this.limiter.perSecond;
     return rate > 0 ? Math.min(this.config.batchSize, rate) : this.config.batchSize;
   }
 

@@ -10,15 +10,31 @@ import { inTransaction } from '../../db/transactions';
  * most the slots it had reserved (about a second of sending).
  */
 export class SharedRateLimiter {
-  private readonly intervalMs: number;
+  private intervalMs = 0;
+  private rate = 0;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly gateway: string,
-    readonly perSecond: number,
+    /** The clock row's key: the gateway's name, read at each reservation (it can be switched). */
+    private readonly gatewayName: string | (() => string),
+    perSecond: number,
     private readonly now: () => number = Date.now,
   ) {
+    this.setRate(perSecond);
+  }
+
+  get perSecond(): number {
+    return this.rate;
+  }
+
+  /** Changed from the admin pages; 0 turns the limit off. */
+  setRate(perSecond: number): void {
+    this.rate = perSecond;
     this.intervalMs = perSecond > 0 ? 1000 / perSecond : 0;
+  }
+
+  private get gateway(): string {
+    return typeof this.gatewayName === 'function' ? this.gatewayName() : this.gatewayName;
   }
 
   get enabled(): boolean {
