@@ -5,6 +5,7 @@ import { authenticate } from './http/auth.middleware';
 import { consentRoutes } from './http/consent.routes';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { mountWebPages } from './web/web-app';
+import { gatewaySettingsRoutes } from './http/gateway-settings.routes';
 import { recordRoutes } from './http/records.routes';
 import { smsCampaignRoutes } from './http/sms-campaigns.routes';
 import { smsMessageRoutes } from './http/sms-messages.routes';
@@ -66,6 +67,10 @@ export function createApp(
   api.use('/sms-campaigns', smsCampaignRoutes(services, config.consent));
   api.use('/users', userRoutes(services));
   api.use('/sms-test', smsTestRoutes(extras.testSends));
+  api.use(
+    '/gateway-settings',
+    gatewaySettingsRoutes(extras.gatewaySettings, extras.env, extras.reloadGateway),
+  );
   api.use('/', smsMessageRoutes(services));
   api.use(notFoundHandler);
   // API errors are answered as JSON right here, never by the pages' HTML error handler.
