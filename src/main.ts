@@ -1,21 +1,13 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config/config';
 import { engineOf } from './db/data-source';
 import { describeGateway } from './gateways/gateway.factory';
 import { Logger } from './logger';
+import { exitOnSignals, failStart, loadConfigOrExit } from './process';
 import { startServer } from './server';
 
+/** `npm start`: the web server and, unless SCHEDULER=off, the scheduler. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = new Logger(config.logLevel);
   const running = await startServer(config, logger);
   logger.info('crm-sms listening', {
@@ -24,25 +16,12 @@ async function main(): Promise<void> {
     scheduler: config.scheduler.enabled ? 'on' : 'off (SCHEDULER=off)',
     gateway: describeGateway(running.sending.gateway),
   });
-  if (!config.adminApiToken) {
+  if (!config.adminApiToken && !config.adminPassword) {
     logger.warn(
-      'ADMIN_API_TOKEN is not set: no admin can use the API until one is created (see README)',
+      'neither ADMIN_API_TOKEN nor ADMIN_PASSWORD is set: create a first admin with `npm run user:create` (see README)',
     );
   }
-  const shutdown = (signal: string) => {
-    logger.info('shutting down', { signal });
-    running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  exitOnSignals('crm-sms', running.close, logger);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `crm-sms failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
-  process.exit(1);
-});
+main().catch(failStart('crm-sms'));

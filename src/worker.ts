@@ -1,22 +1,13 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config/config';
 import { engineOf } from './db/data-source';
 import { describeGateway } from './gateways/gateway.factory';
 import { Logger } from './logger';
+import { exitOnSignals, failStart, loadConfigOrExit } from './process';
 import { startWorker } from './server';
 
 /** `npm run worker`: the scheduled jobs without the web server. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = new Logger(config.logLevel);
   const worker = await startWorker(config, logger);
   logger.info('crm-sms worker running', {
@@ -24,20 +15,7 @@ async function main(): Promise<void> {
     gateway: describeGateway(worker.sending.gateway),
     pid: process.pid,
   });
-  const shutdown = (signal: string) => {
-    logger.info('worker shutting down', { signal });
-    worker.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  exitOnSignals('worker', worker.close, logger);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `crm-sms worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
-});
+main().catch(failStart('crm-sms worker'));
