@@ -53,6 +53,11 @@ export function smsMessageRoutes(services: Services): Router {
     res.json(presentMessage(message));
   });
 
+  router.delete('/sms-messages/:id', write, async (req, res) => {
+    await services.messages.remove(param(req, 'id'));
+    res.status(204).end();
+  });
+
   /** What a body or template becomes for one record, with its length in characters and segments. */
   router.post('/sms-preview', read, async (req, res) => {
     const dto = parseDto(PreviewDto, jsonBody(req));

@@ -207,6 +207,23 @@ export class SmsMessageService {
     return this.get(id);
   }
 
+  /**
+   * Deletes a message that never left: a draft, or one that was cancelled. Anything that reached
+   * a gateway stays in the history.
+   */
+  async remove(id: string): Promise<void> {
+    const message = await this.get(id);
+    const result = await this.repo.delete({
+      id,
+      status: In([SmsStatus.Draft, SmsStatus.Cancelled]),
+    });
+    if (!result.affected) {
+      throw conflict(
+        `SMS message '${id}' is ${message.status}; only draft or cancelled messages can be deleted (the history of sent messages is kept)`,
+      );
+    }
+  }
+
   private checkLength(segments: number, field: string): void {
     if (segments > this.maxSegments) {
       throw fieldError(

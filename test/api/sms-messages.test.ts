@@ -311,3 +311,29 @@ describeEachEngine('SMS messages API', (engine) => {
     });
   });
 });
+
+describeEachEngine('deleting SMS messages', (engine) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await TestApp.start(engine);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('deletes drafts and cancelled messages, keeps the history of everything else', async () => {
+    const contact = await createContact(app);
+    const make = async (status: string) =>
+      (await app.post(`/api/contacts/${contact.id}/sms-messages`, { body: 'x', status })).body;
+    const draft = await make('draft');
+    const queued = await make('send_sms');
+    expect((await app.delete(`/api/sms-messages/${draft.id}`)).status).toBe(204);
+    expect((await app.get(`/api/sms-messages/${draft.id}`)).status).toBe(404);
+    const refused = await app.delete(`/api/sms-messages/${queued.id}`);
+    expect(refused.status).toBe(409);
+    expect((await app.get(`/api/sms-messages/${queued.id}`)).status).toBe(200);
+    await app.patch(`/api/sms-messages/${queued.id}`, { status: 'cancelled' });
+    expect((await app.delete(`/api/sms-messages/${queued.id}`)).status).toBe(204);
+    expect((await app.delete('/api/sms-messages/nope')).status).toBe(404);
+  });
+});

@@ -108,6 +108,7 @@ export function periodRange(
 
 const NOTICES: Record<string, string> = {
   cancelled: 'The SMS was cancelled; it will not be sent.',
+  deleted: 'The SMS was deleted.',
 };
 
 /** Names of the campaigns among the messages, one query each. */
@@ -253,6 +254,24 @@ export function messagesPages(ctx: WebContext): Router {
     },
   );
 
+  router.post(
+    '/sms-messages/:id/delete',
+    requirePage(Permission.WriteMessages),
+    async (req, res) => {
+      const id = String(req.params.id);
+      try {
+        await services.messages.remove(id);
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code === ErrorCode.NotFound) {
+          throw error;
+        }
+        await renderMessage(services, req, res, error.message, 409);
+        return;
+      }
+      res.redirect(303, '/sms-messages?done=deleted');
+    },
+  );
+
   router.get('/sms-log/:number', requirePage(Permission.ReadMessages), async (req, res) => {
     const raw = String(req.params.number);
     const parsed = normalizePhone(raw);
@@ -333,6 +352,7 @@ async function renderMessage(
     template: template ? { id: template.id, name: template.name } : null,
     author: author ? author.name : null,
     cancellable: EDITABLE_SMS_STATUSES.includes(message.status),
+    deletable: message.status === SmsStatus.Draft || message.status === SmsStatus.Cancelled,
     error,
     notice: NOTICES[query.done ?? ''] ?? null,
   });
