@@ -2,9 +2,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startFakeGateway } from '../fakes';
 import type { StartedFakeGateway } from '../fakes';
 import { TestApp } from '../support/test-app';
-import { createWebUser, launchBrowser, signIn } from './browser';
+import { createWebUser, launchBrowser, signIn, describeBrowser } from './browser';
 
-describe('pages: admin — users, SMS gateway, send as test [browser]', () => {
+describeBrowser('pages: admin — users, SMS gateway, send as test [browser]', () => {
   let app: TestApp;
   let twilio: StartedFakeGateway;
   let browser: Browser;

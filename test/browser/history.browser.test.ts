@@ -6,12 +6,12 @@ import type { StartedFakeGateway } from '../fakes';
 import { createContact } from '../factories/records';
 import { TestApp } from '../support/test-app';
 import type { Json } from '../support/test-app';
-import { createWebUser, launchBrowser, signIn } from './browser';
+import { createWebUser, launchBrowser, signIn, describeBrowser } from './browser';
 
 const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
 const DAY = 86_400_000;
 
-describe('pages: SMS history, message detail and SMS log [browser]', () => {
+describeBrowser('pages: SMS history, message detail and SMS log [browser]', () => {
   let twilio: StartedFakeGateway;
   let app: TestApp;
   let browser: Browser;

@@ -7,13 +7,13 @@ import { startFakeGateway } from '../fakes';
 import type { StartedFakeGateway } from '../fakes';
 import { createContact, createTemplate, uniqueMobile } from '../factories/records';
 import { TestApp } from '../support/test-app';
-import { createWebUser, launchBrowser, signIn } from './browser';
+import { createWebUser, launchBrowser, signIn, describeBrowser } from './browser';
 
 type Role = 'admin' | 'marketer' | 'sales';
 
 const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
 
-describe('pages: contacts, accounts and "Create SMS" [browser]', () => {
+describeBrowser('pages: contacts, accounts and "Create SMS" [browser]', () => {
   let twilio: StartedFakeGateway;
   let app: TestApp;
   let browser: Browser;

@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createContact } from '../factories/records';
 import { TestApp } from '../support/test-app';
-import { createWebUser, launchBrowser, signIn } from './browser';
+import { createWebUser, launchBrowser, signIn, describeBrowser } from './browser';
 
-describe('pages: sign-in, escaping and CSRF [browser]', () => {
+describeBrowser('pages: sign-in, escaping and CSRF [browser]', () => {
   let app: TestApp;
   let browser: Browser;
   let context: BrowserContext;

@@ -6,11 +6,11 @@ import { createContact } from '../factories/records';
 import { startFakeGateway } from '../fakes';
 import type { StartedFakeGateway } from '../fakes';
 import { TestApp } from '../support/test-app';
-import { createWebUser, launchBrowser, signIn } from './browser';
+import { createWebUser, launchBrowser, signIn, describeBrowser } from './browser';
 
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 
-describe('pages: SMS templates and campaigns [browser]', () => {
+describeBrowser('pages: SMS templates and campaigns [browser]', () => {
   let twilio: StartedFakeGateway;
   let app: TestApp;
   let browser: Browser;
