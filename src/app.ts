@@ -77,7 +77,12 @@ export function createApp(
   api.use(createErrorHandler(logger));
   app.use('/api', api);
 
-  const webhooks = webhookRoutes(services, config, logger);
+  const webhooks = webhookRoutes(services, config, logger, async () => {
+    const { env } = await extras.gatewaySettings.effectiveEnv(extras.env).catch(() => ({
+      env: extras.env,
+    }));
+    return env.TWILIO_AUTH_TOKEN?.trim() || null;
+  });
   webhooks.use(createErrorHandler(logger));
   app.use('/webhooks', webhooks);
   // Webhooks and JSON errors above; the pages (with their own error pages) below.

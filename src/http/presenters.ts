@@ -76,6 +76,7 @@ export function presentMessage(m: SmsMessage): Json {
     error_message: m.error_message,
     attempts: m.attempts,
     sent_at: iso(m.sent_at),
+    delivered_at: iso(m.delivered_at),
     segments: m.segments,
     encoding: m.encoding,
     is_test: m.is_test,

@@ -17,7 +17,13 @@ import { param } from './validate';
  * wrong), and for the providers that do not sign, WEBHOOK_TOKEN in the URL (`?token=`), both
  * compared in constant time.
  */
-export function webhookRoutes(services: Services, config: AppConfig, logger: Logger): Router {
+export function webhookRoutes(
+  services: Services,
+  config: AppConfig,
+  logger: Logger,
+  /** The Twilio auth token in force: saved gateway settings, else the environment. */
+  twilioAuthToken: () => Promise<string | null>,
+): Router {
   const router = Router();
   const keepRaw = (req: Request, _res: Response, buffer: Buffer) => {
     (req as Request & { rawBody?: string }).rawBody = buffer.toString('utf8');
@@ -37,9 +43,9 @@ export function webhookRoutes(services: Services, config: AppConfig, logger: Log
     return parser;
   };
 
-  const authenticate = (provider: WebhookProvider, req: Request): void => {
+  const authenticate = async (provider: WebhookProvider, req: Request): Promise<void> => {
     if (provider === 'twilio') {
-      const token = config.consent.twilioAuthToken;
+      const token = await twilioAuthToken();
       if (!token || !config.publicUrl) {
         throw new DomainError(
           ErrorCode.ServiceUnavailable,
@@ -101,7 +107,7 @@ export function webhookRoutes(services: Services, config: AppConfig, logger: Log
 
   router.post('/:provider/status', async (req, res) => {
     const provider = providerOf(req);
-    authenticate(provider, req);
+    await authenticate(provider, req);
     const receipts = parse(() => parserFor(provider).parseStatus(req));
     await services.receipts.record(provider, receipts);
     answer(res, parserFor(provider).ackStatus());
@@ -109,12 +115,17 @@ export function webhookRoutes(services: Services, config: AppConfig, logger: Log
 
   router.post('/:provider/inbound', async (req, res) => {
     const provider = providerOf(req);
-    authenticate(provider, req);
+    await authenticate(provider, req);
     const replies = parse(() => parserFor(provider).parseInbound(req));
     for (const reply of replies) {
       await services.inbound.receive(provider, reply);
     }
     answer(res, parserFor(provider).ackInbound());
+  });
+
+  // Only POSTs are webhooks; anything else must not fall through to the sign-in pages.
+  router.use((req, _res, next) => {
+    next(new DomainError(ErrorCode.NotFound, `no webhook for ${req.method} ${req.path}`));
   });
 
   return router;

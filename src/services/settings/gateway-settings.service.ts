@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AppSetting } from '../../../entities/app-setting.entity';
-import { fieldError, validationFailed } from '../../errors/domain-error';
+import { DomainError, ErrorCode, fieldError, validationFailed } from '../../errors/domain-error';
 import {
   createGateway,
   GATEWAY_ENV_VARS,
@@ -42,7 +42,12 @@ interface Stored {
   values: Record<string, string>; // secrets sealed
 }
 
-const VARS = GATEWAY_ENV_VARS.filter((v) => v.name !== 'SMS_PROVIDER');
+// The timeout stays an environment setting: it must fit inside the scheduler's lease, which is
+// checked at start.
+const VARS = GATEWAY_ENV_VARS.filter(
+  (v) => v.name !== 'SMS_PROVIDER' && v.name !== 'SMS_GATEWAY_TIMEOUT_MS',
+);
+const KNOWN = new Set(VARS.map((v) => v.name));
 const SECRET = new Set(VARS.filter((v) => v.secret).map((v) => v.name));
 
 /**
@@ -80,7 +85,16 @@ export class GatewaySettingsService {
 
   async view(base: Env): Promise<GatewaySettingsView> {
     const saved = await this.load();
-    const { env, ratePerSecond } = await this.effectiveEnv(base);
+    let effective;
+    try {
+      effective = await this.effectiveEnv(base);
+    } catch {
+      throw new DomainError(
+        ErrorCode.ServiceUnavailable,
+        'the saved gateway settings cannot be decrypted (SETTINGS_ENCRYPTION_KEY or the key file changed); reset them and save again',
+      );
+    }
+    const { env, ratePerSecond } = effective;
     return {
       source: saved ? 'settings' : 'environment',
       provider: env.SMS_PROVIDER ?? 'log',
@@ -107,6 +121,12 @@ export class GatewaySettingsService {
       !(input.ratePerSecond >= 0 && input.ratePerSecond <= 100_000)
     ) {
       throw fieldError('rate_per_second', 'must be a number from 0 (unlimited) to 100000');
+    }
+    const unknown = Object.keys(input.values).filter((name) => !KNOWN.has(name));
+    if (unknown.length > 0) {
+      throw validationFailed(
+        unknown.map((name) => ({ field: `values.${name}`, message: 'is not a gateway setting' })),
+      );
     }
     const previous = (await this.load())?.stored.values ?? {};
     const values: Record<string, string> = {};
