@@ -35,6 +35,10 @@ export class DeliveryReceipt {
   @Column({ type: 'varchar', length: 500, nullable: true })
   reason!: string | null;
 
+  /** The provider said the recipient opted out (applied when the message is matched). */
+  @Column({ type: 'boolean', default: false })
+  opt_out!: boolean;
+
   @Column({ type: 'integer', nullable: true })
   part_index!: number | null;
 

@@ -347,6 +347,37 @@ describeEachEngine('delivery receipts', (engine) => {
     expect((await app.get(`/api/sms-messages/${created.body.id}`)).body.status).toBe('delivered');
   });
 
+  it('an early opted-out receipt suppresses the number once its message is matched', async () => {
+    const contact = await createContact(app);
+    const created = await app.post(`/api/contacts/${contact.id}/sms-messages`, {
+      body: 'early stop',
+      status: 'send_sms',
+    });
+    await app.server.services.receipts.record('log', [
+      {
+        providerMessageId: 'log-early-optout',
+        status: 'failed',
+        providerStatus: 'FAILED.BLOCKED',
+        errorCode: 'BLOCKED',
+        reason: null,
+        optOut: true,
+        occurredAt: null,
+      },
+    ]);
+    await app.server.dataSource.query(
+      "UPDATE sms_messages SET status = 'sent', provider = 'log', provider_message_id = 'log-early-optout' WHERE id = ?",
+      [created.body.id],
+    );
+    await app.server.services.receipts.applyPending({
+      id: created.body.id,
+      provider: 'log',
+      provider_message_id: 'log-early-optout',
+    });
+    const suppressions = (await app.get('/api/suppressions?per_page=200')).body.data;
+    expect(suppressions.map((s: Json) => s.phone)).toContain(contact.phone_mobile);
+    expect((await app.get(`/api/sms-messages/${created.body.id}`)).body.status).toBe('failed');
+  });
+
   it('an opted-out receipt (BulkSMS FAILED.BLOCKED) suppresses the number', async () => {
     const m = await sentMessage();
     await receipt(m, 'failed', {

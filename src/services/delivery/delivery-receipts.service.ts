@@ -49,6 +49,7 @@ export class DeliveryReceiptService {
         provider_status: receipt.providerStatus.slice(0, 50),
         error_code: receipt.errorCode?.slice(0, 50) ?? null,
         reason: receipt.reason?.slice(0, 500) ?? null,
+        opt_out: receipt.optOut,
         part_index: receipt.part?.index ?? null,
         part_count: receipt.part?.count ?? null,
         occurred_at: receipt.occurredAt,
@@ -76,6 +77,14 @@ export class DeliveryReceiptService {
     return { applied };
   }
 
+  private async suppress(phone: string, provider: string, receipt: ReceiptInput): Promise<void> {
+    await this.consent.optOut(phone, SuppressionReason.ProviderOptOut, {
+      source: ConsentSource.Provider,
+      userId: null,
+      detail: `${provider} receipt ${receipt.providerStatus} ${receipt.errorCode ?? ''}`.trim(),
+    });
+  }
+
   /** Applies receipts that arrived before the message was recorded as sent. */
   async applyPending(message: Pick<SmsMessage, 'id' | 'provider' | 'provider_message_id'>) {
     if (!message.provider || !message.provider_message_id) {
@@ -93,19 +102,28 @@ export class DeliveryReceiptService {
       await this.dataSource
         .getRepository(DeliveryReceipt)
         .update({ id: row.id }, { message_id: message.id });
-      await this.apply(message.id, {
+      const receipt: ReceiptInput = {
         providerMessageId: row.provider_message_id,
         status: row.status as ReceiptInput['status'],
         providerStatus: row.provider_status,
         errorCode: row.error_code,
         reason: row.reason,
-        optOut: false,
+        optOut: row.opt_out,
         occurredAt: row.occurred_at,
         part:
           row.part_index !== null && row.part_count !== null
             ? { index: row.part_index, count: row.part_count }
             : undefined,
-      });
+      };
+      await this.apply(message.id, receipt);
+      if (receipt.optOut) {
+        const full = await this.dataSource
+          .getRepository(SmsMessage)
+          .findOne({ where: { id: message.id } });
+        if (full) {
+          await this.suppress(full.to_number, message.provider, receipt);
+        }
+      }
     }
   }
 
