@@ -17,6 +17,8 @@ export type TemplateData = Record<string, Record<string, string>>;
 export interface CompiledTemplate {
   readonly module: RecordModule;
   readonly parsed: Template[];
+  /** The allow-listed variables it reads, e.g. 'contact.first_name' (what a bulk render loads). */
+  readonly variables: readonly string[];
 }
 
 export type CompileResult =
@@ -82,6 +84,7 @@ export class SmsTemplateEngine {
       return { ok: false, errors: [{ field, message: describeLiquidError(error) }] };
     }
     const allowed = new Set(this.variables(module).map((v) => v.name));
+    const used = new Set<string>();
     const errors: ErrorDetail[] = [];
     let analysis;
     try {
@@ -95,6 +98,7 @@ export class SmsTemplateEngine {
         const where = `line ${variable.location.row}, column ${variable.location.col}`;
         const name = path.every((s) => typeof s === 'string') ? path.join('.') : String(variable);
         if (path.length === 2 && allowed.has(name)) {
+          used.add(name);
           continue;
         }
         const hint =
@@ -110,7 +114,7 @@ export class SmsTemplateEngine {
     if (errors.length > 0) {
       return { ok: false, errors };
     }
-    return { ok: true, template: { module, parsed } };
+    return { ok: true, template: { module, parsed, variables: [...used] } };
   }
 
   /** Renders a compiled template over plain data (see buildTemplateData). */

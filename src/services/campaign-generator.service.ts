@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { RecipientStatus, SkipReason } from '../../entities/campaign-recipient.entity';
-import { newId } from '../../entities/columns';
 import { RecordModule } from '../../entities/record-module';
 import { CampaignStatus, SmsCampaign } from '../../entities/sms-campaign.entity';
 import { SmsStatus } from '../../entities/sms-message.entity';
 import { SmsTemplate } from '../../entities/sms-template.entity';
 import { isMysqlFamily } from '../db/data-source';
-import { execute, placeholders, sqlDate } from '../db/sql';
+import { execute, placeholders, retryOnDeadlock, sqlDate } from '../db/sql';
 import { inTransaction } from '../db/transactions';
+import { orderedUuid, orderedUuidKey } from '../domain/ordered-id';
 import { ACCOUNTS, moduleDefinition, variableFields } from '../domain/record-modules';
 import { countSegments } from '../domain/sms-segments';
 import type {
@@ -59,6 +59,12 @@ const MESSAGE_COLUMNS = [
 const INSERT_BATCH = 500;
 
 type Row = Record<string, unknown>;
+
+/** Which fields of the records (and their accounts) a campaign's chunks load and render. */
+interface RecipientShape {
+  own: string[];
+  account: string[];
+}
 
 /**
  * Expands campaigns in "Generate all SMS Messages" into one rendered message per recipient.
@@ -141,11 +147,12 @@ export class CampaignGenerator {
         campaign_id: campaign.id,
       });
     }
+    const shape = recipientShape(campaign.module, parsed);
     let generated = 0;
     let skipped = 0;
     let cursor = '';
     for (;;) {
-      const chunk = await this.nextChunk(campaign, token, parsed, cursor);
+      const chunk = await this.nextChunk(campaign, token, parsed, shape, cursor);
       if (chunk === 'lost') {
         this.logger.warn('campaign generation stopped: the campaign was cancelled or taken over', {
           campaign_id: campaign.id,
@@ -161,6 +168,10 @@ export class CampaignGenerator {
       generated += chunk.generated;
       skipped += chunk.skipped;
       cursor = chunk.cursor;
+      // better-sqlite3 answers synchronously, so without this the whole campaign would run as
+      // one chain of microtasks: no timer (the dispatch job) and no HTTP request would get a
+      // turn until the last chunk, and sending could not start while generation goes on.
+      await yieldToEventLoop();
     }
     const messages = await execute(
       this.dataSource.manager,
@@ -179,15 +190,22 @@ export class CampaignGenerator {
     return { campaignId: campaign.id, generated, skipped, status };
   }
 
-  /** One chunk, in its own transaction. */
+  /**
+   * One chunk, in its own transaction. On MySQL/MariaDB the chunk's inserts can deadlock with a
+   * worker claiming due messages; the victim's transaction is rolled back whole, so the chunk
+   * is simply done again (otherwise the campaign would wait for its lease to expire).
+   */
   private nextChunk(
     campaign: SmsCampaign,
     token: string,
     template: CompiledTemplate | null,
+    shape: RecipientShape,
     cursor: string,
   ): Promise<'lost' | 'done' | { generated: number; skipped: number; cursor: string }> {
-    return inTransaction(this.dataSource, (manager) =>
-      this.expandChunk(manager, campaign, token, template, cursor),
+    return retryOnDeadlock(() =>
+      inTransaction(this.dataSource, (manager) =>
+        this.expandChunk(manager, campaign, token, template, shape, cursor),
+      ),
     );
   }
 
@@ -196,6 +214,7 @@ export class CampaignGenerator {
     campaign: SmsCampaign,
     token: string,
     template: CompiledTemplate | null,
+    shape: RecipientShape,
     cursor: string,
   ): Promise<'lost' | 'done' | { generated: number; skipped: number; cursor: string }> {
     const ds = this.dataSource;
@@ -209,7 +228,7 @@ export class CampaignGenerator {
     if (fence.affected !== 1) {
       return 'lost';
     }
-    const rows = await this.loadRecipients(manager, campaign, cursor);
+    const rows = await this.loadRecipients(manager, campaign, shape, cursor);
     if (rows.length === 0) {
       return 'done';
     }
@@ -259,7 +278,7 @@ export class CampaignGenerator {
       }
       let text: string;
       try {
-        text = this.engine.render(template, templateData(campaign.module, row));
+        text = this.engine.render(template, templateData(campaign.module, shape, row));
       } catch {
         skip(SkipReason.RenderFailed, recordId);
         continue;
@@ -270,7 +289,8 @@ export class CampaignGenerator {
         continue;
       }
       seen.add(phone);
-      const id = newId();
+      // Time-ordered: the rows of a chunk go to the end of the primary key (see ordered-id.ts).
+      const id = orderedUuid();
       recordOfMessage.set(id, recordId);
       values.push([
         id,
@@ -288,7 +308,7 @@ export class CampaignGenerator {
         count.segments,
         count.encoding,
         campaign.created_by_user_id,
-        id.replace(/-/g, '').slice(0, 20),
+        orderedUuidKey(id),
         0,
         stamp,
         stamp,
@@ -327,6 +347,7 @@ export class CampaignGenerator {
   private async loadRecipients(
     manager: EntityManager,
     campaign: SmsCampaign,
+    shape: RecipientShape,
     cursor: string,
   ): Promise<Row[]> {
     const def = moduleDefinition(campaign.module);
@@ -334,12 +355,12 @@ export class CampaignGenerator {
       'id',
       'deleted_at',
       'sms_opt_in',
-      ...new Set([def.phoneField, ...variableFields(def).map((f) => f.name)]),
+      ...new Set([def.phoneField, ...DISPLAY_NAME_FIELDS[campaign.module], ...shape.own]),
     ];
     const columns = own.map((c) => `r.${c} AS r_${c}`);
     let join = '';
-    if (campaign.module === RecordModule.Contacts) {
-      columns.push(...variableFields(ACCOUNTS).map((f) => `a.${f.name} AS a_${f.name}`));
+    if (shape.account.length > 0) {
+      columns.push(...shape.account.map((name) => `a.${name} AS a_${name}`));
       join = 'LEFT JOIN accounts a ON a.id = r.account_id AND a.deleted_at IS NULL';
     }
     // Keyset pagination on the primary key: each chunk is an index range, whatever the size.
@@ -385,8 +406,14 @@ export class CampaignGenerator {
       const sql =
         `INSERT INTO sms_messages (${MESSAGE_COLUMNS.join(', ')}) VALUES ${new Array(batch.length).fill(row).join(', ')}` +
         (mysql ? ' ON DUPLICATE KEY UPDATE id = id' : ' ON CONFLICT DO NOTHING');
-      await execute(manager, sql, batch.flat());
+      const { affected } = await execute(manager, sql, batch.flat());
       const ids = batch.map((v) => v[0] as string);
+      // SQLite counts only the rows it inserted, so a full count means no duplicate. MySQL's
+      // count cannot tell (found rows count too), so there the rows are looked up.
+      if (!mysql && affected === batch.length) {
+        ids.forEach((id) => inserted.add(id));
+        continue;
+      }
       const { records } = await execute(
         manager,
         `SELECT id FROM sms_messages WHERE id IN (${placeholders(ids.length)})`,
@@ -419,24 +446,55 @@ export class CampaignGenerator {
   }
 }
 
+/** Fields every chunk loads to name the message's record (see displayName). */
+const DISPLAY_NAME_FIELDS: Record<RecordModule, string[]> = {
+  [RecordModule.Contacts]: ['first_name', 'last_name'],
+  [RecordModule.Accounts]: ['name'],
+};
+
+/**
+ * Only the fields the template reads are loaded and copied: a template using three of the
+ * thirteen variables of a contact reads three columns per recipient, and no account at all
+ * when it names none of the account's fields.
+ */
+function recipientShape(module: RecordModule, template: CompiledTemplate | null): RecipientShape {
+  const used = new Set(template?.variables ?? []);
+  const def = moduleDefinition(module);
+  return {
+    own: variableFields(def)
+      .map((f) => f.name)
+      .filter((name) => used.has(`${def.variableRoot}.${name}`)),
+    account:
+      module === RecordModule.Contacts
+        ? variableFields(ACCOUNTS)
+            .map((f) => f.name)
+            .filter((name) => used.has(`account.${name}`))
+        : [],
+  };
+}
+
 /** Plain template data straight from the joined row: allow-listed string fields only. */
-function templateData(module: RecordModule, row: Row): TemplateData {
+function templateData(module: RecordModule, shape: RecipientShape, row: Row): TemplateData {
   const def = moduleDefinition(module);
   const own: Record<string, string> = {};
-  for (const field of variableFields(def)) {
-    const value = row[`r_${field.name}`];
-    own[field.name] = value == null ? '' : String(value);
+  for (const name of shape.own) {
+    const value = row[`r_${name}`];
+    own[name] = value == null ? '' : String(value);
   }
   const data: TemplateData = { [def.variableRoot]: own };
   if (module === RecordModule.Contacts) {
     const account: Record<string, string> = {};
-    for (const field of variableFields(ACCOUNTS)) {
-      const value = row[`a_${field.name}`];
-      account[field.name] = value == null ? '' : String(value);
+    for (const name of shape.account) {
+      const value = row[`a_${name}`];
+      account[name] = value == null ? '' : String(value);
     }
     data.account = account;
   }
   return data;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function displayName(module: RecordModule, row: Row): string {
