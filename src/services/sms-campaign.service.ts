@@ -1,6 +1,6 @@
 import { inTransaction } from '../db/transactions';
 import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { In } from 'typeorm';
+import { Between, In, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
 import { isMysqlFamily } from '../db/data-source';
 import { CampaignRecipient, RecipientStatus } from '../../entities/campaign-recipient.entity';
 import { newId } from '../../entities/columns';
@@ -136,9 +136,24 @@ export class SmsCampaignService {
     return { campaign, recipients, counts, skipped, segments };
   }
 
-  async list(filter: { status?: CampaignStatus }, page: PageRequest): Promise<Page<SmsCampaign>> {
+  /** Campaigns, newest first; the period filters on the dispatch date. */
+  async list(
+    filter: { status?: CampaignStatus; from?: Date; to?: Date },
+    page: PageRequest,
+  ): Promise<Page<SmsCampaign>> {
+    const where: Record<string, unknown> = {};
+    if (filter.status) {
+      where.status = filter.status;
+    }
+    if (filter.from && filter.to) {
+      where.send_date = Between(filter.from, filter.to);
+    } else if (filter.from) {
+      where.send_date = MoreThanOrEqual(filter.from);
+    } else if (filter.to) {
+      where.send_date = LessThanOrEqual(filter.to);
+    }
     const [data, total] = await this.repo.findAndCount({
-      where: filter.status ? { status: filter.status } : {},
+      where,
       order: { created_at: 'DESC', id: 'DESC' },
       skip: offsetOf(page),
       take: page.per_page,

@@ -936,3 +936,34 @@ describeEachEngine('SMS campaigns API', (engine) => {
     });
   });
 });
+
+describeEachEngine('campaign history by period', (engine) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await TestApp.start(engine);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('filters campaigns on their dispatch date', async () => {
+    for (const [name, date] of [
+      ['January', '2031-01-15T10:00:00Z'],
+      ['February', '2031-02-15T10:00:00Z'],
+      ['March', '2031-03-15T10:00:00Z'],
+    ]) {
+      await app.post('/api/sms-campaigns', { name, send_date: date, module: 'contacts' });
+    }
+    const page = { page: 1, per_page: 20 };
+    const february = await app.server.services.campaigns.list(
+      { from: new Date('2031-02-01T00:00:00Z'), to: new Date('2031-02-28T23:59:59.999Z') },
+      page,
+    );
+    expect(february.data.map((c) => c.name)).toEqual(['February']);
+    const fromFebruary = await app.server.services.campaigns.list(
+      { from: new Date('2031-02-01T00:00:00Z') },
+      page,
+    );
+    expect(fromFebruary.data.map((c) => c.name).sort()).toEqual(['February', 'March']);
+  });
+});

@@ -16,6 +16,7 @@ import type { CrmRecord, RecordService } from '../../services/record.service';
 import type { CampaignSummary } from '../../services/sms-campaign.service';
 import { STATUS_LABELS } from '../view-engine';
 import type { WebContext } from '../web-app';
+import { PERIODS, periodRange } from './messages.pages';
 import { pageUser, requirePage } from '../web-auth';
 import { formFields, pagination, stringQuery } from './page-helpers';
 import { addError, asModule, fieldErrors, MODULE_LABELS, pageNumber } from './templates.pages';
@@ -195,7 +196,9 @@ export function campaignsPages(ctx: WebContext): Router {
       ? (query.status as CampaignStatus)
       : undefined;
     const page = { page: pageNumber(query.page), per_page: 20 };
-    const result = await campaigns.list({ status }, page);
+    // The same periods as the message history, on the dispatch date.
+    const period = periodRange(query.period ?? '', new Date(), { from: query.from, to: query.to });
+    const result = await campaigns.list({ status, from: period.from, to: period.to }, page);
     const rows = [];
     for (const campaign of result.data) {
       const progress = progressOf(await campaigns.summary(campaign.id));
@@ -213,6 +216,10 @@ export function campaignsPages(ctx: WebContext): Router {
       section: 'campaigns',
       rows,
       status_filter: status ?? '',
+      periods: PERIODS.map((p) => ({ ...p, selected: p.value === (query.period ?? '') })),
+      period_from: query.from ?? '',
+      period_to: query.to ?? '',
+      period_error: period.errors[0]?.message ?? null,
       statuses: Object.values(CampaignStatus).map((s) => ({ value: s, label: STATUS_LABELS[s] })),
       pager: pagination(req, result),
       notice: query.deleted === '1' ? 'Campaign deleted.' : null,
