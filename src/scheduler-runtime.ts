@@ -48,8 +48,8 @@ export function createSendingRuntime(
     logger,
     services.consent,
   );
-  // A receipt can beat the "sent" write; apply any that were waiting for this message.
-  dispatcher.afterSent = (message) => services.receipts.applyPending(message);
+  // A receipt can beat the "sent" write; apply any that were waiting for these messages.
+  dispatcher.outcomes.afterSent = (messages) => services.receipts.applyPending(messages);
   const generator = new CampaignGenerator(
     dataSource,
     services.templates.engine,

@@ -339,11 +339,13 @@ describeEachEngine('delivery receipts', (engine) => {
       "UPDATE sms_messages SET status = 'sent', provider = 'log', provider_message_id = 'log-early-receipt' WHERE id = ?",
       [created.body.id],
     );
-    await app.server.services.receipts.applyPending({
-      id: created.body.id,
-      provider: 'log',
-      provider_message_id: 'log-early-receipt',
-    });
+    await app.server.services.receipts.applyPending([
+      {
+        id: created.body.id,
+        provider: 'log',
+        provider_message_id: 'log-early-receipt',
+      },
+    ]);
     expect((await app.get(`/api/sms-messages/${created.body.id}`)).body.status).toBe('delivered');
   });
 
@@ -368,11 +370,13 @@ describeEachEngine('delivery receipts', (engine) => {
       "UPDATE sms_messages SET status = 'sent', provider = 'log', provider_message_id = 'log-early-optout' WHERE id = ?",
       [created.body.id],
     );
-    await app.server.services.receipts.applyPending({
-      id: created.body.id,
-      provider: 'log',
-      provider_message_id: 'log-early-optout',
-    });
+    await app.server.services.receipts.applyPending([
+      {
+        id: created.body.id,
+        provider: 'log',
+        provider_message_id: 'log-early-optout',
+      },
+    ]);
     const suppressions = (await app.get('/api/suppressions?per_page=200')).body.data;
     expect(suppressions.map((s: Json) => s.phone)).toContain(contact.phone_mobile);
     expect((await app.get(`/api/sms-messages/${created.body.id}`)).body.status).toBe('failed');

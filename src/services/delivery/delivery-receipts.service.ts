@@ -85,23 +85,41 @@ export class DeliveryReceiptService {
     });
   }
 
-  /** Applies receipts that arrived before the message was recorded as sent. */
-  async applyPending(message: Pick<SmsMessage, 'id' | 'provider' | 'provider_message_id'>) {
-    if (!message.provider || !message.provider_message_id) {
+  /**
+   * Applies receipts that arrived before their messages were recorded as sent: one query for a
+   * whole group of newly sent messages (almost always finding nothing), then each receipt found.
+   */
+  async applyPending(
+    messages: Array<Pick<SmsMessage, 'id' | 'provider' | 'provider_message_id'>>,
+  ): Promise<void> {
+    const byProviderId = new Map<string, string>();
+    const idsByProvider = new Map<string, string[]>();
+    for (const { id, provider, provider_message_id: providerId } of messages) {
+      if (provider && providerId) {
+        byProviderId.set(`${provider}\n${providerId}`, id);
+        idsByProvider.set(provider, [...(idsByProvider.get(provider) ?? []), providerId]);
+      }
+    }
+    if (byProviderId.size === 0) {
       return;
     }
+    // By (provider, provider_message_id), the receipts index.
     const waiting = await this.dataSource.getRepository(DeliveryReceipt).find({
-      where: {
-        provider: message.provider,
-        provider_message_id: message.provider_message_id,
+      where: [...idsByProvider].map(([provider, ids]) => ({
+        provider,
+        provider_message_id: In(ids),
         message_id: IsNull(),
-      },
+      })),
       order: { created_at: 'ASC' },
     });
     for (const row of waiting) {
+      const messageId = byProviderId.get(`${row.provider}\n${row.provider_message_id}`);
+      if (!messageId) {
+        continue; // the same id at another provider
+      }
       await this.dataSource
         .getRepository(DeliveryReceipt)
-        .update({ id: row.id }, { message_id: message.id });
+        .update({ id: row.id }, { message_id: messageId });
       const receipt: ReceiptInput = {
         providerMessageId: row.provider_message_id,
         status: row.status as ReceiptInput['status'],
@@ -115,13 +133,13 @@ export class DeliveryReceiptService {
             ? { index: row.part_index, count: row.part_count }
             : undefined,
       };
-      await this.apply(message.id, receipt);
+      await this.apply(messageId, receipt);
       if (receipt.optOut) {
         const full = await this.dataSource
           .getRepository(SmsMessage)
-          .findOne({ where: { id: message.id } });
+          .findOne({ where: { id: messageId } });
         if (full) {
-          await this.suppress(full.to_number, message.provider, receipt);
+          await this.suppress(full.to_number, row.provider, receipt);
         }
       }
     }

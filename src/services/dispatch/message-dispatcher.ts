@@ -68,10 +68,6 @@ export class MessageDispatcher {
   private readonly claimer: MessageClaimer;
   readonly outcomes: MessageOutcomes;
   readonly limiter: SharedRateLimiter;
-  /** Called after a message is recorded as sent (e.g. to apply early delivery receipts). */
-  afterSent:
-    | ((message: Pick<SmsMessage, 'id' | 'provider' | 'provider_message_id'>) => Promise<void>)
-    | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -82,7 +78,7 @@ export class MessageDispatcher {
     private readonly consent: ConsentService,
   ) {
     this.claimer = new MessageClaimer(dataSource, config.leaseSeconds);
-    this.outcomes = new MessageOutcomes(dataSource);
+    this.outcomes = new MessageOutcomes(dataSource, logger);
     this.limiter = new SharedRateLimiter(dataSource, () => gateway.name, config.ratePerSecond);
   }
 
@@ -187,23 +183,8 @@ export class MessageDispatcher {
       : undefined;
   }
 
-  private async markSent(message: SmsMessage, providerMessageId: string): Promise<boolean> {
-    const done = await this.outcomes.sent(message, this.gateway.name, providerMessageId);
-    if (done && this.afterSent) {
-      try {
-        await this.afterSent({
-          id: message.id,
-          provider: this.gateway.name,
-          provider_message_id: providerMessageId,
-        });
-      } catch (error) {
-        this.logger.warn('applying early delivery receipts failed', {
-          message_id: message.id,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      }
-    }
-    return done;
+  private markSent(message: SmsMessage, providerMessageId: string): Promise<boolean> {
+    return this.outcomes.sent(message, this.gateway.name, providerMessageId);
   }
 
   outbound(message: SmsMessage): OutboundSms {
