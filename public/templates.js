@@ -2,66 +2,9 @@
 // without this script; it only adds the picker's buttons and keeps the counter current.
 'use strict';
 
-// GSM 03.38 default alphabet; the extension table's characters cost two septets each.
-const GSM7_BASIC =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
-  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-const GSM7_EXTENSION = '\f^{}\\[]~|€';
-
-function septetCost(char) {
-  if (char === '\x1b') {
-    return 0;
-  }
-  if (GSM7_BASIC.includes(char)) {
-    return 1;
-  }
-  return GSM7_EXTENSION.includes(char) ? 2 : 0;
-}
-
-/** Same rules as the server (src/domain/sms-segments.ts): 160/153 GSM-7, 70/67 UCS-2. */
-function countSegments(text) {
-  const characters = Array.from(text).length;
-  let units = 0;
-  let parts = 1;
-  let fill = 0;
-  let gsm = true;
-  for (const char of text) {
-    const cost = septetCost(char);
-    if (cost === 0) {
-      gsm = false;
-      break;
-    }
-    units += cost;
-    // An escape pair never straddles two parts: it moves whole to the next one.
-    if (fill + cost > 153) {
-      parts += 1;
-      fill = cost;
-    } else {
-      fill += cost;
-    }
-  }
-  if (gsm) {
-    return { characters, encoding: 'GSM-7', segments: units === 0 ? 0 : units <= 160 ? 1 : parts };
-  }
-  units = text.length;
-  parts = 1;
-  fill = 0;
-  for (const char of text) {
-    // Surrogate pairs (emoji) stay whole too.
-    if (fill + char.length > 67) {
-      parts += 1;
-      fill = char.length;
-    } else {
-      fill += char.length;
-    }
-  }
-  return { characters, encoding: 'UCS-2', segments: units <= 70 ? 1 : parts };
-}
-
+/** The same counter as the record pages (public/sms-counter.js, loaded first). */
 function counterText(text) {
-  const count = countSegments(text);
-  const segments = count.segments + (count.segments === 1 ? ' segment' : ' segments');
-  return count.characters + ' characters · ' + segments + ' (' + count.encoding + ')';
+  return window.crmSms.describeCount(window.crmSms.countSegments(text));
 }
 
 function setUpCounters() {

@@ -87,7 +87,7 @@ describeBrowser('pages: SMS templates and campaigns [browser]', () => {
     await page.getByRole('button', { name: 'Insert at cursor' }).click();
     await expect(body.inputValue()).resolves.toBe('Hello {{ contact.first_name }}, see you soon');
     await expect(page.locator('#body-counter').textContent()).resolves.toBe(
-      '44 characters · 1 segment (GSM-7)',
+      '44 characters (48 septets) · GSM-7 · 1 SMS segment · 112 left in the last segment',
     );
     await page.getByRole('button', { name: 'Copy the selected field' }).click();
     // Headless chromium may have no clipboard: then the snippet is selected in its box instead.
