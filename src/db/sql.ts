@@ -18,6 +18,8 @@ export function placeholders(count: number): string {
 /** Rows read or changed by a raw statement, the same way on every driver. */
 export interface RawResult {
   affected: number;
+  /** MySQL/MariaDB's warning count for the statement (always 0 on SQLite). */
+  warnings: number;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw rows are whatever the SQL selects
   records: any[];
 }
@@ -33,8 +35,13 @@ export async function execute(
     const result = (await runner.query(sql, parameters, true)) as {
       affected?: number;
       records?: unknown[];
+      raw?: { warningStatus?: number };
     };
-    return { affected: result.affected ?? 0, records: result.records ?? [] };
+    return {
+      affected: result.affected ?? 0,
+      warnings: result.raw?.warningStatus ?? 0,
+      records: result.records ?? [],
+    };
   } finally {
     if (!manager.queryRunner) {
       await runner.release();

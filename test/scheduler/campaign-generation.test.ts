@@ -203,6 +203,30 @@ describeEachEngine('campaign generation', (engine) => {
     expect(messages.every((m) => m.status === 'cancelled')).toBe(true);
   });
 
+  it('sends once to a number shared by records in different chunks', async () => {
+    const template = await createTemplate(app, { body: 'Hi {{ contact.first_name }}' });
+    const shared = uniqueMobile();
+    const ids = [];
+    for (let i = 0; i < 7; i++) {
+      ids.push((await createContact(app, { first_name: `Same${i}`, phone_mobile: shared })).id);
+    }
+    const campaign = (
+      await app.post('/api/sms-campaigns', {
+        name: `Shared ${Math.random()}`,
+        send_date: SEND_DATE,
+        module: 'contacts',
+        template_id: template.id,
+      })
+    ).body;
+    await app.post(`/api/sms-campaigns/${campaign.id}/recipients`, { ids });
+    await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'generate_all' });
+    // Chunks of 2: the number reaches the database in four chunks; the unique index keeps one.
+    expect(await generator().generateNext()).toMatchObject({ generated: 1, skipped: 6 });
+    expect(await messagesOf(campaign.id)).toHaveLength(1);
+    const summary = (await app.get(`/api/sms-campaigns/${campaign.id}`)).body;
+    expect(summary.skipped).toEqual({ duplicate_number: 6 });
+  });
+
   it('skips a recipient whose rendered text is over the segment limit', async () => {
     // 20 × a 100-character title = 2,000 characters = 14 segments, over the limit of 10.
     const template = await createTemplate(app, { body: '{{ contact.title }}'.repeat(20) });
