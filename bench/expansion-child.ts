@@ -104,8 +104,18 @@ const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 function startSampler(): { peak: () => number; stop: () => void } {
   let peak = process.memoryUsage.rss();
+  // Diagnostic (BENCH_MEMORY_TRACE=1): the process's memory every second, on stderr.
+  const trace = process.env.BENCH_MEMORY_TRACE === '1';
+  let ticks = 0;
+  const started = performance.now();
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
+    if (trace && ++ticks % 20 === 0) {
+      const m = process.memoryUsage();
+      process.stderr.write(
+        `memory ${((performance.now() - started) / 1000).toFixed(0)} s: rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} MB\n`,
+      );
+    }
   }, 50);
   return {
     peak: () => Math.max(peak, process.memoryUsage.rss()),
