@@ -60,8 +60,9 @@ const INSERT_BATCH = 500;
 /**
  * mysql2 inlines the parameters into one SQL string per statement: at 500 rows that is about
  * 220 KB, over V8's largest young-generation object, so each one went to the large-object space
- * and stayed there until a major GC — peak RSS grew with the campaign (150 MB at 100,000
- * recipients, 199 MB at 300,000). At 200 rows (~90 KB) they die young.
+ * and stayed there until a major GC: peak RSS 199 MB at 300,000 recipients vs 150 MB at 100,000.
+ * At 200 rows (~90 KB) they die young: 148 vs 144 MB. (A 1,000,000 run still peaks higher on
+ * MariaDB, 175 MB; see bench/README.md.)
  */
 const MYSQL_INSERT_BATCH = 200;
 
