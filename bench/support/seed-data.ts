@@ -4,6 +4,7 @@
  * recipients come from one INSERT ... SELECT, and due messages for the dispatch phases.
  */
 import { randomUUID } from 'node:crypto';
+import { orderedUuid } from '../../src/domain/ordered-id';
 import type { RawDatabase } from './raw-database';
 import { sqlStamp } from './raw-database';
 
@@ -66,15 +67,47 @@ export function benchMobile(i: number): string {
   return `+336${String(i).padStart(8, '0')}`;
 }
 
+/**
+ * 0..count-1 in a shuffled order (Fisher–Yates, fixed seed: every run seeds the same data).
+ * Contacts get time-ordered ids as the app gives them, so their numbers must not follow the
+ * same order: in a real CRM the order of creation says nothing about the number, and numbers
+ * in id order would make the unique (campaign, number) index an append.
+ */
+function shuffledIndexes(count: number): Uint32Array {
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    order[i] = i;
+  }
+  let state = 0x9e3779b9;
+  const next = () => {
+    // xorshift32
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state >>> 0;
+  };
+  for (let i = count - 1; i > 0; i--) {
+    const j = next() % (i + 1);
+    const swap = order[i];
+    order[i] = order[j];
+    order[j] = swap;
+  }
+  return order;
+}
+
 export interface SeedReport {
   contacts: number;
   seconds: number;
   rowsPerSecond: number;
 }
 
-/** `count` opted-in contacts spread over 1,000 accounts. */
+/**
+ * `count` opted-in contacts spread over 1,000 accounts, with ids made the way the app makes
+ * them (time-ordered, src/services/record.service.ts) and numbers in no particular order.
+ */
 export async function seedRecords(raw: RawDatabase, count: number): Promise<SeedReport> {
   const started = performance.now();
+  const mobiles = shuffledIndexes(count);
   const stamp = sqlStamp(Date.now());
   const accountIds: string[] = [];
   const accounts: unknown[][] = [];
@@ -101,12 +134,12 @@ export async function seedRecords(raw: RawDatabase, count: number): Promise<Seed
     const rows: unknown[][] = [];
     for (let i = start; i < Math.min(count, start + SEED_TRANSACTION); i++) {
       rows.push([
-        randomUUID(),
+        orderedUuid(),
         `First${i}`,
         `Last${i}`,
         null,
         `person${i}@example.com`,
-        benchMobile(i),
+        benchMobile(mobiles[i]),
         1,
         accountIds[i % ACCOUNTS],
         'Lyon',

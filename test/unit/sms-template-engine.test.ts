@@ -309,6 +309,67 @@ describe('SmsTemplateEngine.render', () => {
   });
 });
 
+describe('SmsTemplateEngine.render of text and plain variables (concatenated, not liquidjs)', () => {
+  /** The same template with the concatenation plan removed: liquidjs renders it. */
+  const throughLiquid = (template: CompiledTemplate, data: TemplateData) =>
+    engine.render({ ...template, plain: null }, data);
+
+  const bodies = [
+    'Hi {{ contact.first_name }} {{ contact.last_name }}, your {{ account.name }} offer. STOP to opt out.',
+    '{{contact.first_name}}{{contact.last_name}}',
+    'Hi   {{- contact.first_name -}}   !',
+    'Hi {{- contact.first_name }} and {{ contact.last_name -}}\n\n  bye',
+    'Line one\nLine two {{ contact.title }}\r\n\t{{ account.industry }}',
+    '€ 10 — déjà vu 😀 {{ contact.first_name }} ñ',
+    'No variable at all',
+    '{{ contact.first_name }}',
+    '',
+  ];
+  const records = [
+    contactData({}, { name: 'Initech', industry: 'Tech' }),
+    contactData({ first_name: '', last_name: ' spaced ', title: null }, null),
+    contactData({ first_name: '{{ contact.last_name }}', title: '<b>&amp;</b>' }),
+    contactData({ first_name: 'Zoë 😀', last_name: 'O\'Hara "Q"' }, { name: '$& $1 $$' }),
+  ];
+
+  it.each(bodies)('gives liquidjs’s text for %j', (body) => {
+    const template = compiled(body);
+    expect(template.plain).not.toBeNull();
+    for (const data of records) {
+      expect(engine.render(template, data)).toBe(throughLiquid(template, data));
+    }
+  });
+
+  it('leaves filters, tags, comments and raw blocks to liquidjs', () => {
+    for (const body of [
+      '{{ contact.first_name | upcase }}',
+      'Hi {% if contact.title != blank %}{{ contact.title }}{% endif %}',
+      'Hi {% comment %}x{% endcomment %}{{ contact.first_name }}',
+      '{% raw %}{{ contact.first_name }}{% endraw %}',
+      '{{ "literal" }}',
+    ]) {
+      const template = compiled(body);
+      expect(template.plain).toBeNull();
+    }
+    expect(render('{% raw %}{{ contact.first_name }}{% endraw %}', contactData())).toBe(
+      '{{ contact.first_name }}',
+    );
+  });
+
+  it('hands a missing field to liquidjs, which reports it as before', () => {
+    const template = compiled('Hi {{ contact.first_name }}');
+    const data = { contact: {} } as TemplateData;
+    expect(() => engine.render(template, data)).toThrow(/first_name/);
+    expect(() => throughLiquid(template, data)).toThrow(/first_name/);
+  });
+
+  it('never reads inherited properties', () => {
+    const template = compiled('Hi {{ contact.first_name }}');
+    const inherited = { contact: Object.create({ first_name: 'Proto' }) as Record<string, string> };
+    expect(() => engine.render(template, inherited)).toThrow(/first_name/);
+  });
+});
+
 describe('buildTemplateData', () => {
   it('copies only allow-listed fields, as strings, nulls as empty', () => {
     const data = buildTemplateData(
