@@ -6,7 +6,8 @@ import type { RunningScheduler } from '../jobs/scheduler';
 import { createApp } from './app';
 import type { AppConfig } from './config/config';
 import { dirname, join, resolve } from 'node:path';
-import { createDataSource, engineOf } from './db/data-source';
+import { createDataSource, engineOf, sqliteFile } from './db/data-source';
+import { SqliteCheckpointer } from './db/sqlite-checkpointer';
 import { installTransactionGate } from './db/transactions';
 import { createGateway, describeGateway } from './gateways/gateway.factory';
 import { SwitchableGateway } from './gateways/switchable.gateway';
@@ -40,11 +41,24 @@ export interface StartOptions {
   gateway?: SmsGateway;
 }
 
+/** How often the checkpoint thread copies the SQLite write-ahead log into the database. */
+const CHECKPOINT_INTERVAL_MS = 250;
+
 /** Opens the database, applies pending migrations and connects the services. */
 export async function openDatabase(config: AppConfig, logger: Logger): Promise<DataSource> {
   const dataSource = createDataSource(config.databaseUrl);
   await dataSource.initialize();
   installTransactionGate(dataSource);
+  const file = sqliteFile(config.databaseUrl);
+  if (file) {
+    const checkpointer = SqliteCheckpointer.start(file, CHECKPOINT_INTERVAL_MS, logger);
+    // Whoever closes the database (shutdown, tests, the CLI) stops the thread with it.
+    const destroy = dataSource.destroy.bind(dataSource);
+    dataSource.destroy = async () => {
+      await checkpointer.stop();
+      await destroy();
+    };
+  }
   const applied = await dataSource.runMigrations({ transaction: 'each' });
   for (const migration of applied) {
     logger.info('migration applied', { name: migration.name });

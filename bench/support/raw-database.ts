@@ -5,6 +5,8 @@
 import { createRequire } from 'node:module';
 import { createConnection } from 'mysql2/promise';
 import type { Connection } from 'mysql2/promise';
+import { SqliteCheckpointer } from '../../src/db/sqlite-checkpointer';
+import { Logger } from '../../src/logger';
 
 export type Engine = 'sqlite' | 'mariadb';
 
@@ -52,7 +54,10 @@ class SqliteRaw implements RawDatabase {
   readonly engine = 'sqlite' as const;
   private readonly statements = new Map<string, SqliteStatement>();
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly checkpointer: SqliteCheckpointer,
+  ) {}
 
   private statement(sql: string): SqliteStatement {
     let statement = this.statements.get(sql);
@@ -98,6 +103,7 @@ class SqliteRaw implements RawDatabase {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer.stop();
     this.db.close();
   }
 }
@@ -160,7 +166,10 @@ export async function openRaw(databaseUrl: string): Promise<RawDatabase> {
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('synchronous = NORMAL');
-    return new SqliteRaw(db);
+    db.pragma('cache_size = -16384');
+    db.pragma('wal_autocheckpoint = 20000');
+    const file = databaseUrl.slice('sqlite:'.length);
+    return new SqliteRaw(db, SqliteCheckpointer.start(file, 250, new Logger('warn')));
   }
   const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
   const conn = await createConnection({

@@ -22,6 +22,15 @@ function sqlitePath(databaseUrl: string): string {
   return path === ':memory:' ? path : resolve(path);
 }
 
+/** The SQLite database file of a DATABASE_URL, or null (MySQL/MariaDB, or in memory). */
+export function sqliteFile(databaseUrl: string): string | null {
+  if (engineOf(databaseUrl) !== 'sqlite') {
+    return null;
+  }
+  const path = sqlitePath(databaseUrl);
+  return path === ':memory:' ? null : path;
+}
+
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   const common = {
     entities: ALL_ENTITIES,
@@ -46,6 +55,14 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
         db.pragma('journal_mode = WAL');
         db.pragma('busy_timeout = 5000');
         db.pragma('synchronous = NORMAL');
+        // SQLite's default page cache is 2 MB; a campaign of a million recipients writes pages
+        // all over its (campaign, number) index, which otherwise come back from the OS for
+        // every message. 16 MB: +15% generation speed at 1,000,000 for ~10 MB of peak RSS
+        // (bench/README.md; 32 MB was faster still but peaked 70 MB higher).
+        db.pragma('cache_size = -16384');
+        // The checkpoint runs on its own thread (sqlite-checkpointer.ts); a commit checkpoints
+        // itself only when the log passes 20,000 pages (80 MB), the backstop.
+        db.pragma('wal_autocheckpoint = 20000');
       },
     };
   }
