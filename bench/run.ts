@@ -12,7 +12,8 @@
  *   npm run bench -- --recipients=300000 # another campaign size (diagnostics)
  *
  * Prints a Markdown table and writes bench/results.json (bench/results-large.json with --large,
- * so that one kind of run never overwrites the other). See bench/README.md.
+ * bench/results-partial.json — not committed — with --engine, --only, --quick or --recipients,
+ * so that one kind of run never overwrites another). See bench/README.md.
  */
 import 'reflect-metadata';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -288,7 +289,16 @@ async function main(): Promise<number> {
   const rounded = Object.fromEntries(
     Object.entries(figures).map(([k, v]) => [k, Math.round(v * 1000) / 1000]),
   );
-  const file = path.join(__dirname, args.large ? 'results-large.json' : 'results.json');
+  // A partial run (one engine, some phases, another size) must not replace the full results.
+  const partial =
+    args.recipients > 0 ||
+    args.quick ||
+    args.engines.length < ENGINES.length ||
+    args.phases.length < PHASES.length;
+  const file = path.join(
+    __dirname,
+    partial ? 'results-partial.json' : args.large ? 'results-large.json' : 'results.json',
+  );
   // Formatted as `npm run lint` (prettier --check .) expects it.
   const json = JSON.stringify({ meta, figures: rounded, targets, errors, details });
   writeFileSync(file, await format(json, { ...(await resolveConfig(file)), parser: 'json' }));
