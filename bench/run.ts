@@ -106,12 +106,14 @@ async function mariaDbFacts(adminUrl: string): Promise<Record<string, string | n
   const conn = await createConnection(adminUrl);
   try {
     const [rows] = await conn.query(
-      'SELECT VERSION() AS version, @@innodb_buffer_pool_size AS pool, @@innodb_flush_log_at_trx_commit AS flush',
+      'SELECT VERSION() AS version, @@innodb_buffer_pool_size AS pool, @@innodb_log_file_size AS redo, @@innodb_flush_log_at_trx_commit AS flush',
     );
-    const row = (rows as Array<{ version: string; pool: number | string; flush: number }>)[0];
+    type Facts = { version: string; pool: number | string; redo: number | string; flush: number };
+    const row = (rows as Facts[])[0];
     return {
       version: row.version,
       innodb_buffer_pool_mb: Number(row.pool) / 1024 / 1024,
+      innodb_log_file_mb: Number(row.redo) / 1024 / 1024,
       innodb_flush_log_at_trx_commit: Number(row.flush),
     };
   } finally {
@@ -153,9 +155,9 @@ async function main(): Promise<number> {
   }
   let mariaDbAdminUrl: string | null = null;
   if (args.engines.includes('mariadb')) {
-    log('Starting MariaDB (as the tests do)…');
+    log("Starting MariaDB (as the tests do, with MariaDB's default InnoDB sizing)…");
     try {
-      const server = await startMariaDbServer();
+      const server = await startMariaDbServer('stock');
       onCleanup('MariaDB server', server.stop);
       mariaDbAdminUrl = server.adminUrl;
       meta.mariadb = await mariaDbFacts(server.adminUrl);

@@ -37,8 +37,17 @@ const MAX_START_ATTEMPTS = 3;
 /** sun_path is 108 bytes on Linux (104 on macOS); keep a margin. */
 const MAX_SOCKET_PATH = 100;
 
-/** Options shared by `mariadb-install-db` (which passes them on) and `mariadbd`. */
-const INNODB_SIZING = ['--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M'];
+/**
+ * InnoDB sizing, passed to `mariadb-install-db` (which passes it on) and `mariadbd`. Tests hold
+ * a few thousand rows: small is fast to start. The benchmark writes millions of rows and uses
+ * MariaDB's own defaults (a 128 MB buffer pool and a 96 MB redo log in 10.11).
+ */
+const INNODB_SIZING = {
+  test: ['--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M'],
+  stock: [],
+} as const;
+
+export type InnoDbSizing = keyof typeof INNODB_SIZING;
 
 function isExecutable(file: string): boolean {
   try {
@@ -126,14 +135,19 @@ async function findFreePort(): Promise<number> {
   });
 }
 
-function initialiseDataDir(binaries: MariaDbBinaries, dataDir: string, logFile: string): void {
+function initialiseDataDir(
+  binaries: MariaDbBinaries,
+  dataDir: string,
+  logFile: string,
+  sizing: readonly string[],
+): void {
   const args = [
     '--no-defaults',
     `--datadir=${dataDir}`,
     '--auth-root-authentication-method=normal',
     '--skip-test-db',
     '--skip-name-resolve',
-    ...INNODB_SIZING,
+    ...sizing,
   ];
   if (isRoot()) {
     args.push('--user=root');
@@ -164,6 +178,7 @@ function startProcess(
   socketPath: string,
   port: number,
   logFile: string,
+  sizing: readonly string[],
 ): RunningProcess {
   const args = [
     '--no-defaults',
@@ -179,7 +194,7 @@ function startProcess(
     '--character-set-server=utf8mb4',
     '--collation-server=utf8mb4_unicode_ci',
     '--max-connections=200',
-    ...INNODB_SIZING,
+    ...sizing,
     '--innodb-flush-log-at-trx-commit=2',
     '--innodb-doublewrite=0',
     // io_uring/libaio are often blocked by container seccomp profiles; plain I/O always works.
@@ -267,7 +282,7 @@ async function terminate(proc: RunningProcess): Promise<void> {
  * Starts a private MariaDB server and returns an admin URL for a `crm` user with all privileges.
  * Throws (with mariadbd's output) if the binaries are missing or the server does not come up.
  */
-export async function startMariaDbServer(): Promise<MariaDbServer> {
+export async function startMariaDbServer(sizing: InnoDbSizing = 'test'): Promise<MariaDbServer> {
   const binaries = findBinaries();
   if (binaries === undefined) {
     throw new Error(
@@ -312,7 +327,7 @@ export async function startMariaDbServer(): Promise<MariaDbServer> {
   };
 
   try {
-    initialiseDataDir(binaries, dataDir, installLog);
+    initialiseDataDir(binaries, dataDir, installLog, INNODB_SIZING[sizing]);
 
     // The free port can be grabbed by someone else between probing and binding; retry then.
     let lastFailure: Error | undefined;
@@ -320,7 +335,15 @@ export async function startMariaDbServer(): Promise<MariaDbServer> {
     for (let attempt = 1; attempt <= MAX_START_ATTEMPTS; attempt++) {
       port = await findFreePort();
       const serverLog = path.join(dir, `mariadbd-${attempt}.log`);
-      proc = startProcess(binaries, dir, dataDir, socketPath, port, serverLog);
+      proc = startProcess(
+        binaries,
+        dir,
+        dataDir,
+        socketPath,
+        port,
+        serverLog,
+        INNODB_SIZING[sizing],
+      );
       try {
         await waitUntilReady(proc, socketPath);
         lastFailure = undefined;
