@@ -7,7 +7,7 @@ import { createApp } from './app';
 import type { AppConfig } from './config/config';
 import { dirname, join, resolve } from 'node:path';
 import { createDataSource, engineOf, sqliteFile } from './db/data-source';
-import { SqliteCheckpointer } from './db/sqlite-checkpointer';
+import { CHECKPOINT_INTERVAL_MS, SqliteCheckpointer } from './db/sqlite-checkpointer';
 import { installTransactionGate } from './db/transactions';
 import { createGateway, describeGateway } from './gateways/gateway.factory';
 import { SwitchableGateway } from './gateways/switchable.gateway';
@@ -40,9 +40,6 @@ export interface StartOptions {
   /** Use this gateway instead of the one SMS_PROVIDER selects. */
   gateway?: SmsGateway;
 }
-
-/** How often the checkpoint thread copies the SQLite write-ahead log into the database. */
-const CHECKPOINT_INTERVAL_MS = 250;
 
 /** Opens the database, applies pending migrations and connects the services. */
 export async function openDatabase(config: AppConfig, logger: Logger): Promise<DataSource> {

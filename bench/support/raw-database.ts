@@ -5,7 +5,8 @@
 import { createRequire } from 'node:module';
 import { createConnection } from 'mysql2/promise';
 import type { Connection } from 'mysql2/promise';
-import { SqliteCheckpointer } from '../../src/db/sqlite-checkpointer';
+import { configureSqlite, sqliteFile } from '../../src/db/data-source';
+import { CHECKPOINT_INTERVAL_MS, SqliteCheckpointer } from '../../src/db/sqlite-checkpointer';
 import { Logger } from '../../src/logger';
 
 export type Engine = 'sqlite' | 'mariadb';
@@ -161,15 +162,15 @@ const load = createRequire(__filename);
 export async function openRaw(databaseUrl: string): Promise<RawDatabase> {
   if (databaseUrl.startsWith('sqlite:')) {
     const Database = load('better-sqlite3') as SqliteConstructor;
-    const db = new Database(databaseUrl.slice('sqlite:'.length));
-    // The app's own settings (src/db/data-source.ts), so the baselines write the same way.
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('cache_size = -16384');
-    db.pragma('wal_autocheckpoint = 20000');
-    const file = databaseUrl.slice('sqlite:'.length);
-    return new SqliteRaw(db, SqliteCheckpointer.start(file, 250, new Logger('warn')));
+    const file = sqliteFile(databaseUrl);
+    if (!file) {
+      throw new Error(`the bench needs a SQLite database file, not ${databaseUrl}`);
+    }
+    const db = new Database(file);
+    // The app's own settings and checkpoint thread, so the baselines write the same way.
+    configureSqlite(db);
+    const checkpointer = SqliteCheckpointer.start(file, CHECKPOINT_INTERVAL_MS, new Logger('warn'));
+    return new SqliteRaw(db, checkpointer);
   }
   const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
   const conn = await createConnection({

@@ -31,6 +31,26 @@ export function sqliteFile(databaseUrl: string): string | null {
   return path === ':memory:' ? null : path;
 }
 
+/**
+ * The settings of every SQLite connection the app opens (and the benchmark's bare loop, so
+ * that its baseline writes the same way).
+ */
+export function configureSqlite(db: { pragma: (sql: string) => unknown }): void {
+  // WAL lets the web server read while the scheduler writes; busy_timeout makes writers wait
+  // for each other instead of failing with SQLITE_BUSY.
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = NORMAL');
+  // SQLite's default page cache is 2 MB; a campaign of a million recipients writes pages
+  // all over its (campaign, number) index, which otherwise come back from the OS for
+  // every message. 16 MB: +15% generation speed at 1,000,000 for ~10 MB of peak RSS
+  // (bench/README.md; 32 MB was faster still but peaked 70 MB higher).
+  db.pragma('cache_size = -16384');
+  // The checkpoint runs on its own thread (sqlite-checkpointer.ts); a commit checkpoints
+  // itself only when the log passes 20,000 pages (80 MB), the backstop.
+  db.pragma('wal_autocheckpoint = 20000');
+}
+
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   const common = {
     entities: ALL_ENTITIES,
@@ -49,21 +69,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       ...common,
       type: 'better-sqlite3',
       database,
-      // WAL lets the web server read while the scheduler writes; busy_timeout makes writers wait
-      // for each other instead of failing with SQLITE_BUSY.
-      prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
-        db.pragma('journal_mode = WAL');
-        db.pragma('busy_timeout = 5000');
-        db.pragma('synchronous = NORMAL');
-        // SQLite's default page cache is 2 MB; a campaign of a million recipients writes pages
-        // all over its (campaign, number) index, which otherwise come back from the OS for
-        // every message. 16 MB: +15% generation speed at 1,000,000 for ~10 MB of peak RSS
-        // (bench/README.md; 32 MB was faster still but peaked 70 MB higher).
-        db.pragma('cache_size = -16384');
-        // The checkpoint runs on its own thread (sqlite-checkpointer.ts); a commit checkpoints
-        // itself only when the log passes 20,000 pages (80 MB), the backstop.
-        db.pragma('wal_autocheckpoint = 20000');
-      },
+      prepareDatabase: configureSqlite,
     };
   }
 

@@ -13,6 +13,9 @@ import type { Logger } from '../logger';
  * The app's connection keeps a (larger) automatic checkpoint as a backstop, so the log stays
  * bounded even if this thread falls behind or stops.
  */
+/** How often the thread copies the write-ahead log into the database file. */
+export const CHECKPOINT_INTERVAL_MS = 250;
+
 export class SqliteCheckpointer {
   private constructor(
     private readonly worker: Worker,
