@@ -10,7 +10,7 @@
  *          createServices, createSendingRuntime), claiming the campaign in 'generate_all'.
  * - bare:  the essential work only: the recipients read in keyset pages with the raw driver,
  *          the template parsed once and rendered per recipient, segments counted, the rows
- *          inserted in 1,000-row multi-row INSERTs, one transaction per page.
+ *          inserted in one 1,000-row multi-row INSERT per page (its own transaction).
  * - naive: the same reads and rendering, then one TypeORM save() per message.
  * All three make message ids the way the generator does (time-ordered UUIDs), so the ratios
  * compare the loops, not the key scheme.
@@ -60,6 +60,7 @@ const MESSAGE_COLUMNS = [
   'due_at',
   'status',
   'campaign_id',
+  'campaign_seq',
   'template_id',
   'attempts',
   'segments',
@@ -158,8 +159,8 @@ async function ours(databaseUrl: string): Promise<Prepared> {
 
 async function bare(databaseUrl: string, campaignId: string): Promise<Prepared> {
   const raw = await openRaw(databaseUrl);
-  const [campaign] = await raw.all<{ template_id: string; send_date: string | Date }>(
-    'SELECT template_id, send_date FROM sms_campaigns WHERE id = ?',
+  const [campaign] = await raw.all<{ seq: number; template_id: string; send_date: string | Date }>(
+    'SELECT seq, template_id, send_date FROM sms_campaigns WHERE id = ?',
     [campaignId],
   );
   const [template] = await raw.all<{ body: string }>(
@@ -197,6 +198,7 @@ async function bare(databaseUrl: string, campaignId: string): Promise<Prepared> 
           sendDate,
           'send_sms',
           campaignId,
+          campaign.seq,
           campaign.template_id,
           0,
           count.segments,
@@ -207,9 +209,10 @@ async function bare(databaseUrl: string, campaignId: string): Promise<Prepared> 
           stamp,
         ]);
       }
-      await raw.begin();
+      // One multi-row INSERT per page (RAW_INSERT_BATCH = PAGE), so no BEGIN … COMMIT: the
+      // statement is its own transaction. Inside an explicit one SQLite would also copy every
+      // page it touches to a statement journal (see insertMessages in the generator).
       await raw.insertRows('sms_messages', MESSAGE_COLUMNS, rows);
-      await raw.commit();
       generated += rows.length;
       cursor = page[page.length - 1].record_id;
       if (page.length < PAGE) {
@@ -227,10 +230,15 @@ async function naive(databaseUrl: string, campaignId: string, limit: number): Pr
   const engine = new SmsTemplateEngine();
   const { records } = await execute(
     dataSource.manager,
-    'SELECT c.template_id, c.send_date, t.body FROM sms_campaigns c JOIN sms_templates t ON t.id = c.template_id WHERE c.id = ?',
+    'SELECT c.seq, c.template_id, c.send_date, t.body FROM sms_campaigns c JOIN sms_templates t ON t.id = c.template_id WHERE c.id = ?',
     [campaignId],
   );
-  const campaign = records[0] as { template_id: string; send_date: string | Date; body: string };
+  const campaign = records[0] as {
+    seq: number;
+    template_id: string;
+    send_date: string | Date;
+    body: string;
+  };
   const sendDate = new Date(`${toStamp(campaign.send_date).replace(' ', 'T')}Z`);
   const work = async () => {
     const compiled = engine.compile(campaign.body, RecordModule.Contacts);
@@ -270,6 +278,7 @@ async function naive(databaseUrl: string, campaignId: string, limit: number): Pr
             due_at: sendDate,
             status: SmsStatus.SendSms,
             campaign_id: campaignId,
+            campaign_seq: campaign.seq,
             template_id: campaign.template_id,
             segments: count.segments,
             encoding: count.encoding,

@@ -16,9 +16,19 @@ export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = Object.values(Campai
 
 @Entity({ name: 'sms_campaigns' })
 @Index('idx_sms_campaigns_status', ['status'])
+@Index('uq_sms_campaigns_seq', ['seq'], { unique: true })
 export class SmsCampaign {
   @IdColumn()
   id!: string;
+
+  /**
+   * A small integer key from the `sms_campaigns` counter (src/db/sequences.ts): a campaign's
+   * messages carry it as `campaign_seq`, and the unique (campaign_seq, number) index is what
+   * keeps one message per number — an integer there instead of the 36-character id makes that
+   * index 2.5 times smaller (migration 1764500000000 says why that matters).
+   */
+  @Column({ type: 'integer' })
+  seq!: number;
 
   @Column({ type: 'varchar', length: 150 })
   name!: string;

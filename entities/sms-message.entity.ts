@@ -28,7 +28,7 @@ export const EDITABLE_SMS_STATUSES: readonly SmsStatus[] = [SmsStatus.Draft, Sms
 @Index('idx_sms_messages_due', ['status', 'due_at'])
 @Index('idx_sms_messages_claim', ['claim_token'])
 @Index('idx_sms_messages_provider_id', ['provider', 'provider_message_id'])
-@Index('uq_sms_messages_campaign_number', ['campaign_id', 'to_number'], { unique: true })
+@Index('uq_sms_messages_campaign_number', ['campaign_seq', 'to_number'], { unique: true })
 @Index('idx_sms_messages_parent', ['parent_type', 'parent_id', 'created_at'])
 @Index('idx_sms_messages_campaign', ['campaign_id', 'status'])
 @Index('idx_sms_messages_created_at', ['created_at'])
@@ -80,6 +80,10 @@ export class SmsMessage {
 
   @Column({ type: 'varchar', length: 36, nullable: true })
   campaign_id!: string | null;
+
+  /** The campaign's `seq`, for the unique (campaign_seq, to_number) index; null outside one. */
+  @Column({ type: 'integer', nullable: true })
+  campaign_seq!: number | null;
 
   @Column({ type: 'varchar', length: 36, nullable: true })
   template_id!: string | null;

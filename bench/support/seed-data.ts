@@ -183,11 +183,17 @@ export async function createCampaign(
   const started = performance.now();
   const id = randomUUID();
   const stamp = sqlStamp(Date.now());
+  // The campaign's integer key from the app's counter (src/db/sequences.ts); the bench is alone.
+  await raw.run("UPDATE sms_sequences SET value = value + 1 WHERE name = 'sms_campaigns'");
+  const [{ value: seq }] = await raw.all<{ value: number }>(
+    "SELECT value FROM sms_sequences WHERE name = 'sms_campaigns'",
+  );
   await raw.run(
-    `INSERT INTO sms_campaigns (id, name, send_date, module, template_id, status, created_at, updated_at)
-     VALUES (?, ?, ?, 'contacts', ?, ?, ?, ?)`,
+    `INSERT INTO sms_campaigns (id, seq, name, send_date, module, template_id, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'contacts', ?, ?, ?, ?)`,
     [
       id,
+      seq,
       `Bench ${campaign.recipients}`,
       sqlStamp(campaign.sendDate),
       campaign.templateId,

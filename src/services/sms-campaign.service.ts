@@ -1,3 +1,4 @@
+import { nextInSequence } from '../db/sequences';
 import { inTransaction } from '../db/transactions';
 import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Between, In, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
@@ -81,19 +82,23 @@ export class SmsCampaignService {
       await this.checkTemplate(input.template_id, input.module);
     }
     const now = new Date();
-    const campaign = this.repo.create({
-      id: newId(),
-      name: input.name.trim(),
-      send_date: input.send_date,
-      module: input.module,
-      template_id: input.template_id ?? null,
-      status: CampaignStatus.Draft,
-      created_by_user_id: userId,
-      created_at: now,
-      updated_at: now,
+    const id = newId();
+    await inTransaction(this.dataSource, async (manager) => {
+      const campaign = manager.getRepository(SmsCampaign).create({
+        id,
+        seq: await nextInSequence(manager, 'sms_campaigns'),
+        name: input.name.trim(),
+        send_date: input.send_date,
+        module: input.module,
+        template_id: input.template_id ?? null,
+        status: CampaignStatus.Draft,
+        created_by_user_id: userId,
+        created_at: now,
+        updated_at: now,
+      });
+      await manager.getRepository(SmsCampaign).insert(campaign);
     });
-    await this.repo.insert(campaign);
-    return this.get(campaign.id);
+    return this.get(id);
   }
 
   async get(id: string): Promise<SmsCampaign> {

@@ -1,27 +1,15 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
-import { Logger } from '../../src/logger';
-import { loadConfig } from '../../src/config/config';
-import { openDatabase } from '../../src/server';
 import { execute } from '../../src/db/sql';
 import { isMysqlFamily } from '../../src/db/data-source';
-import { createTestDatabase, describeEachEngine } from '../support/test-app';
-import type { TestDatabase } from '../support/test-app';
+import { describeEachEngine, useMigratedDatabase } from '../support/test-app';
 
 /** The raw-statement helper's counts, which the campaign generator's insert relies on. */
 describeEachEngine('raw statements', (engine) => {
-  let database: TestDatabase;
+  const migrated = useMigratedDatabase(engine);
   let dataSource: DataSource;
-  beforeAll(async () => {
-    database = await createTestDatabase(engine);
-    dataSource = await openDatabase(
-      loadConfig({ DATABASE_URL: database.url }),
-      new Logger('silent'),
-    );
-  });
-  afterAll(async () => {
-    await dataSource.destroy();
-    await database.drop();
+  beforeAll(() => {
+    dataSource = migrated();
   });
 
   const insertIgnore = (key: string, value: string) =>

@@ -1,29 +1,17 @@
 import 'reflect-metadata';
 import { Contact } from '../../entities/contact.entity';
 import { newId } from '../../entities/columns';
-import { Logger } from '../../src/logger';
-import { loadConfig } from '../../src/config/config';
-import { openDatabase } from '../../src/server';
 import { inTransaction } from '../../src/db/transactions';
-import { createTestDatabase, describeEachEngine } from '../support/test-app';
-import type { TestDatabase } from '../support/test-app';
+import { describeEachEngine, useMigratedDatabase } from '../support/test-app';
 import type { DataSource } from 'typeorm';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeEachEngine('transactions', (engine) => {
-  let database: TestDatabase;
+  const migrated = useMigratedDatabase(engine);
   let dataSource: DataSource;
-  beforeAll(async () => {
-    database = await createTestDatabase(engine);
-    dataSource = await openDatabase(
-      loadConfig({ DATABASE_URL: database.url }),
-      new Logger('silent'),
-    );
-  });
-  afterAll(async () => {
-    await dataSource.destroy();
-    await database.drop();
+  beforeAll(() => {
+    dataSource = migrated();
   });
 
   const contact = (last_name: string) => {

@@ -1,3 +1,4 @@
+import { SmsCampaign } from '../../entities/sms-campaign.entity';
 import { SmsMessage } from '../../entities/sms-message.entity';
 import type { CampaignGenerator } from '../../src/services/campaign-generator.service';
 import { createAccount, createContact, createTemplate, uniqueMobile } from '../factories/records';
@@ -225,6 +226,114 @@ describeEachEngine('campaign generation', (engine) => {
     expect(await messagesOf(campaign.id)).toHaveLength(1);
     const summary = (await app.get(`/api/sms-campaigns/${campaign.id}`)).body;
     expect(summary.skipped).toEqual({ duplicate_number: 6 });
+  });
+
+  it('keeps one message per number per campaign: the same number in two campaigns gets two', async () => {
+    const template = await createTemplate(app, { body: 'Hi {{ contact.first_name }}' });
+    const contact = await createContact(app, { first_name: 'Twice' });
+    const campaigns = [];
+    for (const name of ['Spring', 'Autumn']) {
+      const campaign = (
+        await app.post('/api/sms-campaigns', {
+          name: `${name} ${Math.random()}`,
+          send_date: SEND_DATE,
+          module: 'contacts',
+          template_id: template.id,
+        })
+      ).body;
+      await app.post(`/api/sms-campaigns/${campaign.id}/recipients`, { ids: [contact.id] });
+      await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'generate_all' });
+      expect(await generator().generateNext()).toMatchObject({ generated: 1, skipped: 0 });
+      campaigns.push(campaign);
+    }
+    const stored = await app.server.dataSource
+      .getRepository(SmsCampaign)
+      .find({ where: campaigns.map((c) => ({ id: c.id })) });
+    // Each campaign has its own integer key, and its messages carry it.
+    expect(new Set(stored.map((c) => c.seq)).size).toBe(2);
+    for (const campaign of stored) {
+      const messages = await messagesOf(campaign.id);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatchObject({
+        to_number: contact.phone_mobile,
+        campaign_seq: campaign.seq,
+      });
+    }
+  });
+
+  /** A draft campaign over `count` fresh contacts, put in "Generate all SMS Messages". */
+  async function campaignOver(count: number): Promise<{ campaign: Json; contacts: Json[] }> {
+    const template = await createTemplate(app, { body: 'Hi {{ contact.first_name }}' });
+    const contacts = [];
+    for (let i = 0; i < count; i++) {
+      contacts.push(await createContact(app, { first_name: `Guard${i}` }));
+    }
+    const campaign = (
+      await app.post('/api/sms-campaigns', {
+        name: `Guard ${Math.random()}`,
+        send_date: SEND_DATE,
+        module: 'contacts',
+        template_id: template.id,
+      })
+    ).body;
+    await app.post(`/api/sms-campaigns/${campaign.id}/recipients`, {
+      ids: contacts.map((c) => c.id),
+    });
+    await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'generate_all' });
+    return { campaign, contacts };
+  }
+
+  async function pendingRecipients(campaignId: string): Promise<number> {
+    const recipients = (await app.get(`/api/sms-campaigns/${campaignId}/recipients?per_page=50`))
+      .body.data;
+    return recipients.filter((r: Json) => r.status === 'pending').length;
+  }
+
+  it('rolls a chunk back when a row is left out for another reason than a duplicate number', async () => {
+    const { campaign, contacts } = await campaignOver(2);
+    const refused = contacts[1].phone_mobile;
+    // The database refuses one row the way IGNORE would hide it: SQLite skips it silently,
+    // MariaDB stores it with a warning (a NULL forced into a NOT NULL column).
+    const trigger =
+      engine === 'sqlite'
+        ? `CREATE TRIGGER test_refuse_row BEFORE INSERT ON sms_messages
+           WHEN NEW.to_number = '${refused}' BEGIN SELECT RAISE(IGNORE); END`
+        : `CREATE TRIGGER test_refuse_row BEFORE INSERT ON sms_messages FOR EACH ROW
+           BEGIN IF NEW.to_number = '${refused}' THEN SET NEW.body = NULL; END IF; END`;
+    await app.server.dataSource.query(trigger);
+    try {
+      await expect(generator().generateNext()).rejects.toThrow(/the chunk was rolled back/);
+    } finally {
+      await app.server.dataSource.query('DROP TRIGGER test_refuse_row');
+    }
+    expect(await messagesOf(campaign.id)).toEqual([]);
+    expect(await pendingRecipients(campaign.id)).toBe(2);
+    // Once the lease has run out, the chunk is simply done again.
+    const later = new Date(Date.now() + 120_000);
+    expect(await generator().generateNext(later)).toMatchObject({ generated: 2, skipped: 0 });
+  });
+
+  it('rolls a chunk back rather than mark a recipient it did not read as generated', async () => {
+    const { campaign } = await campaignOver(2);
+    // A chunk that misses a pending recipient of its range (it cannot happen: recipients are
+    // only added in draft) must not mark it generated without a message.
+    const gen = generator() as unknown as {
+      loadRecipients: (...args: unknown[]) => Promise<unknown[]>;
+    };
+    const original = gen.loadRecipients.bind(gen);
+    gen.loadRecipients = async (...args: unknown[]) => {
+      const rows = await original(...args);
+      return rows.length === 2 ? rows.slice(1) : rows;
+    };
+    try {
+      await expect(generator().generateNext()).rejects.toThrow(
+        /2 pending recipients in the chunk's range, 1 expected/,
+      );
+    } finally {
+      gen.loadRecipients = original;
+    }
+    expect(await messagesOf(campaign.id)).toEqual([]);
+    expect(await pendingRecipients(campaign.id)).toBe(2);
   });
 
   it('skips a recipient whose rendered text is over the segment limit', async () => {

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
+import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/config';
 import type { AppConfig } from '../../src/config/config';
 import { Logger } from '../../src/logger';
-import { startServer } from '../../src/server';
+import { openDatabase, startServer } from '../../src/server';
 import type { RunningServer } from '../../src/server';
 
 export type Engine = 'sqlite' | 'mariadb';
@@ -57,6 +58,33 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
       await conn.query(`DROP DATABASE IF EXISTS ${name}`);
       await conn.end();
     },
+  };
+}
+
+/**
+ * A migrated database of its own for the enclosing describe block, opened the way the app opens
+ * it (openDatabase) in its beforeAll and dropped in its afterAll. Call the returned function
+ * from a hook or a test for the data source.
+ */
+export function useMigratedDatabase(engine: Engine): () => DataSource {
+  let database: TestDatabase | undefined;
+  let dataSource: DataSource | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    dataSource = await openDatabase(
+      loadConfig({ DATABASE_URL: database.url }),
+      new Logger('silent'),
+    );
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+  return () => {
+    if (!dataSource) {
+      throw new Error('useMigratedDatabase: the data source is opened in beforeAll');
+    }
+    return dataSource;
   };
 }
 
