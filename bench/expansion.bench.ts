@@ -90,6 +90,13 @@ export interface ExpansionOptions {
   log: (line: string) => void;
 }
 
+/**
+ * Node's flags for the app's processes, as package.json's start and worker scripts give them
+ * (test/unit/runtime-flags.test.ts keeps the two in step). Every child gets them, so the three
+ * versions run on the same runtime as each other and as production.
+ */
+export const APP_NODE_FLAGS = ['--no-allocation-site-pretenuring'];
+
 export function runExpansionChild(
   db: BenchDatabase,
   mode: ExpansionMode,
@@ -106,7 +113,13 @@ export function runExpansionChild(
   const child = trackChild(
     spawn(
       process.execPath,
-      [...profile, path.join(options.buildDir, 'bench', 'expansion-child.js'), mode],
+      [
+        ...APP_NODE_FLAGS,
+        ...profile,
+        ...(process.env.BENCH_TRACE_GC === '1' ? ['--trace-gc'] : []),
+        path.join(options.buildDir, 'bench', 'expansion-child.js'),
+        mode,
+      ],
       {
         cwd: ROOT,
         env: {
@@ -128,7 +141,14 @@ export function runExpansionChild(
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
+      // The run is the last JSON line; V8's --trace-gc lines go to stdout too.
+      const lines = stdout.trim().split('\n');
+      const line = lines.filter((l) => l.startsWith('{')).pop() ?? '';
+      if (process.env.BENCH_TRACE_GC === '1') {
+        process.stderr.write(
+          `GC trace (${mode}):\n${lines.filter((l) => !l.startsWith('{')).join('\n')}\n`,
+        );
+      }
       if (process.env.BENCH_SQL_TIMING === '1' || process.env.BENCH_MEMORY_TRACE === '1') {
         process.stderr.write(stderr);
       }
