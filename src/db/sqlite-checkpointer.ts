@@ -1,6 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger';
 
+/** How often the thread copies the write-ahead log into the database file. */
+export const CHECKPOINT_INTERVAL_MS = 250;
+
 /**
  * Copies the SQLite write-ahead log back into the database file from a worker thread.
  *
@@ -13,9 +16,6 @@ import type { Logger } from '../logger';
  * The app's connection keeps a (larger) automatic checkpoint as a backstop, so the log stays
  * bounded even if this thread falls behind or stops.
  */
-/** How often the thread copies the write-ahead log into the database file. */
-export const CHECKPOINT_INTERVAL_MS = 250;
-
 export class SqliteCheckpointer {
   private constructor(
     private readonly worker: Worker,

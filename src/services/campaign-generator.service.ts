@@ -56,6 +56,9 @@ const MESSAGE_COLUMNS = [
   'created_at',
   'updated_at',
 ];
+/** Where a row of MESSAGE_COLUMNS holds its id and its number. */
+const ID_COLUMN = MESSAGE_COLUMNS.indexOf('id');
+const NUMBER_COLUMN = MESSAGE_COLUMNS.indexOf('to_number');
 /** Rows per INSERT (and ids per UPDATE), well under SQLite's and MySQL's placeholder limits. */
 const INSERT_BATCH = 500;
 /**
@@ -436,7 +439,7 @@ export class CampaignGenerator {
           `inserting campaign messages: MariaDB/MySQL reported ${warnings} warnings for ${batch.length - affected} duplicate numbers; the chunk was rolled back`,
         );
       }
-      const ids = batch.map((v) => v[0] as string);
+      const ids = batch.map((v) => v[ID_COLUMN] as string);
       if (affected === batch.length) {
         ids.forEach((id) => inserted.add(id));
         continue;
@@ -461,7 +464,9 @@ export class CampaignGenerator {
     batch: unknown[][],
     inserted: Set<string>,
   ): Promise<void> {
-    const numbers = batch.filter((v) => !inserted.has(v[0] as string)).map((v) => v[4] as string);
+    const numbers = batch
+      .filter((v) => !inserted.has(v[ID_COLUMN] as string))
+      .map((v) => v[NUMBER_COLUMN] as string);
     const { records } = await execute(
       manager,
       `SELECT to_number FROM sms_messages WHERE campaign_seq = ? AND to_number IN (${placeholders(numbers.length)})`,
