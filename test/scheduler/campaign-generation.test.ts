@@ -20,6 +20,26 @@ describeEachEngine('campaign generation', (engine) => {
 
   const generator = (): CampaignGenerator => app.server.sending.generator;
 
+  /** A draft campaign over `ids`, put in "Generate all SMS Messages" over the API. */
+  async function generateAll(
+    name: string,
+    templateId: string,
+    ids: string[],
+    sendDate = SEND_DATE,
+  ): Promise<Json> {
+    const campaign = (
+      await app.post('/api/sms-campaigns', {
+        name,
+        send_date: sendDate,
+        module: 'contacts',
+        template_id: templateId,
+      })
+    ).body;
+    await app.post(`/api/sms-campaigns/${campaign.id}/recipients`, { ids });
+    await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'generate_all' });
+    return campaign;
+  }
+
   /** A campaign over a mixed population; returns it with the ids by role. */
   async function mixedCampaign() {
     const account = await createAccount(app, { name: 'Initech' });
@@ -211,16 +231,7 @@ describeEachEngine('campaign generation', (engine) => {
     for (let i = 0; i < 7; i++) {
       ids.push((await createContact(app, { first_name: `Same${i}`, phone_mobile: shared })).id);
     }
-    const campaign = (
-      await app.post('/api/sms-campaigns', {
-        name: `Shared ${Math.random()}`,
-        send_date: SEND_DATE,
-        module: 'contacts',
-        template_id: template.id,
-      })
-    ).body;
-    await app.post(`/api/sms-campaigns/${campaign.id}/recipients`, { ids });
-    await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'generate_all' });
+    const campaign = await generateAll(`Shared ${Math.random()}`, template.id, ids);
     // Chunks of 2: the number reaches the database in four chunks; the unique index keeps one.
     expect(await generator().generateNext()).toMatchObject({ generated: 1, skipped: 6 });
     expect(await messagesOf(campaign.id)).toHaveLength(1);
@@ -233,16 +244,7 @@ describeEachEngine('campaign generation', (engine) => {
     const contact = await createContact(app, { first_name: 'Twice' });
     const campaigns = [];
     for (const name of ['Spring', 'Autumn']) {
-      const campaign = (
-        await app.post('/api/sms-campaigns', {
-          name: `${name} ${Math.random()}`,
-          send_date: SEND_DATE,
-          module: 'contacts',
-          template_id: template.id,
-        })
-      ).body;
-      await app.post(`/api/sms-campaigns/${campaign.id}/recipients`, { ids: [contact.id] });
-      await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'generate_all' });
+      const campaign = await generateAll(`${name} ${Math.random()}`, template.id, [contact.id]);
       expect(await generator().generateNext()).toMatchObject({ generated: 1, skipped: 0 });
       campaigns.push(campaign);
     }
@@ -268,19 +270,8 @@ describeEachEngine('campaign generation', (engine) => {
     for (let i = 0; i < count; i++) {
       contacts.push(await createContact(app, { first_name: `Guard${i}` }));
     }
-    const campaign = (
-      await app.post('/api/sms-campaigns', {
-        name: `Guard ${Math.random()}`,
-        send_date: SEND_DATE,
-        module: 'contacts',
-        template_id: template.id,
-      })
-    ).body;
-    await app.post(`/api/sms-campaigns/${campaign.id}/recipients`, {
-      ids: contacts.map((c) => c.id),
-    });
-    await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'generate_all' });
-    return { campaign, contacts };
+    const ids = contacts.map((c) => c.id);
+    return { campaign: await generateAll(`Guard ${Math.random()}`, template.id, ids), contacts };
   }
 
   async function pendingRecipients(campaignId: string): Promise<number> {
@@ -341,16 +332,12 @@ describeEachEngine('campaign generation', (engine) => {
     const template = await createTemplate(app, { body: '{{ contact.title }}'.repeat(20) });
     const long = await createContact(app, { title: 'x'.repeat(100) });
     const fits = await createContact(app, { title: 'short' });
-    const campaign = (
-      await app.post('/api/sms-campaigns', {
-        name: 'Too long',
-        send_date: '2020-01-01T09:00:00Z',
-        module: 'contacts',
-        template_id: template.id,
-      })
-    ).body;
-    await app.post(`/api/sms-campaigns/${campaign.id}/recipients`, { ids: [long.id, fits.id] });
-    await app.patch(`/api/sms-campaigns/${campaign.id}`, { status: 'generate_all' });
+    const campaign = await generateAll(
+      'Too long',
+      template.id,
+      [long.id, fits.id],
+      '2020-01-01T09:00:00Z',
+    );
     await generator().generateNext();
     const summary = (await app.get(`/api/sms-campaigns/${campaign.id}`)).body;
     expect(summary.skipped).toEqual({ too_long: 1 });
