@@ -4,6 +4,7 @@ import {
   SkipReason,
 } from '../../entities/campaign-recipient.entity';
 import { newId } from '../../entities/columns';
+import { SmsCampaign } from '../../entities/sms-campaign.entity';
 import { SmsMessage, SmsStatus } from '../../entities/sms-message.entity';
 import { createAccount, createContact, createTemplate, uniqueMobile } from '../factories/records';
 import { describeEachEngine, TestApp } from '../support/test-app';
@@ -255,6 +256,33 @@ describeEachEngine('SMS campaigns API', (engine) => {
   });
 
   describe('editing a draft', () => {
+    it('keeps the campaign number the server gave: a client cannot set seq', async () => {
+      const campaign = await createCampaign();
+      // seq is internal (the key of the messages' unique number index): not shown, not settable.
+      expect(campaign).not.toHaveProperty('seq');
+      const seqOf = async (id: string) =>
+        (await app.server.dataSource.getRepository(SmsCampaign).findOneByOrFail({ id })).seq;
+      const seq = await seqOf(campaign.id);
+      expect(Number.isInteger(seq)).toBe(true);
+      expect(
+        expectValidation(
+          await app.post('/api/sms-campaigns', {
+            name: 'Numbered',
+            send_date: SEND_DATE,
+            module: 'contacts',
+            seq,
+          }),
+          'seq',
+        ),
+      ).toBe('is not a known field');
+      expectValidation(
+        await app.patch(`/api/sms-campaigns/${campaign.id}`, { seq: seq + 1000 }),
+        'seq',
+      );
+      expect(await seqOf(campaign.id)).toBe(seq);
+      expect(await seqOf((await createCampaign()).id)).toBeGreaterThan(seq);
+    });
+
     it('edits name, send_date and template', async () => {
       const campaign = await createCampaign({ template_id: null });
       const other = await createTemplate(app, { name: 'Other contact template' });
